@@ -1,0 +1,93 @@
+"""Who is calling and what they may do: keys (cached), scopes, tables, read-only, limits."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from ..errors import AuthenticationError, ScopeDeniedError
+from ..metadata import MetadataStore
+from .keys import ApiKey, KeyStore, Scope, hash_api_key, keys_match
+from .rate_limit import RateLimiter
+
+__all__ = ["Authenticator"]
+
+_MISSING = "invalid or missing x-api-key"
+
+
+class Authenticator:
+    """Turns an ``x-api-key`` into an ``ApiKey`` and checks it against what a request needs.
+
+    Key lookups are cached by key hash for one metadata generation, so the hot path hashes the
+    key and reads a dict; a key created or revoked anywhere changes the generation.
+    """
+
+    def __init__(
+        self, keys: KeyStore, store: MetadataStore, limiter: RateLimiter, default_limit: int
+    ) -> None:
+        self.keys = keys
+        self.store = store
+        self.limiter = limiter
+        self.default_limit = default_limit
+        self._cache: dict[str, ApiKey | None] = {}
+        self._generation = -1
+
+    def identify(self, secret: str | None) -> ApiKey:
+        """The key for ``secret``; raises AuthenticationError when it is missing or not valid."""
+        if not secret:
+            raise AuthenticationError(_MISSING)
+        generation = self.store.generation()
+        if generation != self._generation:
+            self._cache.clear()
+            self._generation = generation
+        key_hash = hash_api_key(secret)
+        if key_hash in self._cache:
+            key = self._cache[key_hash]
+        else:
+            key = self._lookup(key_hash)
+            if len(self._cache) > 10_000:
+                self._cache.clear()
+            self._cache[key_hash] = key
+        if key is None or key.revoked:
+            raise AuthenticationError("invalid or revoked API key")
+        if key.is_expired(datetime.now(UTC)):
+            raise AuthenticationError("API key expired")
+        return key
+
+    def _lookup(self, key_hash: str) -> ApiKey | None:
+        admin_hash = self.keys.super_admin_hash()
+        if admin_hash is not None and keys_match(admin_hash, key_hash):
+            return KeyStore.super_admin(admin_hash)
+        return self.keys.find_by_hash(key_hash)
+
+    def authorize(
+        self,
+        secret: str | None,
+        scope: Scope,
+        *,
+        table: str | None = None,
+        write: bool = False,
+    ) -> ApiKey:
+        """Identify the caller, then check scope, table allowlist, read-only flag and rate limit."""
+        key = self.identify(secret)
+        if not key.has_scope(scope):
+            raise ScopeDeniedError(
+                f"access denied: this API key does not have the '{scope.value}' scope"
+            )
+        if table is not None and not key.may_use_table(table):
+            raise ScopeDeniedError(f"access denied: this API key may not use table '{table}'")
+        if write and key.read_only:
+            raise ScopeDeniedError("access denied: this API key is read-only")
+        if not key.is_super_admin:
+            self.limiter.take(
+                key.id, key.rate_limit if key.rate_limit is not None else self.default_limit
+            )
+        return key
+
+    def require_super_admin(self, secret: str | None) -> ApiKey:
+        try:
+            key = self.identify(secret)
+        except AuthenticationError:
+            raise AuthenticationError(_MISSING) from None
+        if not key.is_super_admin:
+            raise ScopeDeniedError("access denied: only the super admin key may manage API keys")
+        return key

@@ -1,0 +1,70 @@
+"""Settings for every way PolarBase runs, read from flags and the environment in one place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings"]
+
+
+class Settings(BaseSettings):
+    """What PolarBase needs to start; flags of ``polarbase serve`` are init arguments to this class.
+
+    Order: explicit argument (a flag) > environment variable (``POLARBASE_*``, ``DATABASE_URL``) >
+    default. Nothing below the runtime reads the environment.
+
+    Example:
+        >>> Settings(data_dir=Path("/tmp/pb"), port=0).port
+        0
+    """
+
+    model_config = SettingsConfigDict(env_prefix="POLARBASE_", extra="ignore")
+
+    mode: Literal["local", "aws"] = "local"
+    """Which adapters the runtime builds."""
+    host: str = "127.0.0.1"
+    """Address the local HTTP server binds to."""
+    port: int = 3000
+    """Port the local HTTP server binds to."""
+    data_dir: Path = Path(".polarbase")
+    """Where the embedded PostgreSQL data and the metadata SQLite file live."""
+    database_url: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("database_url", "DATABASE_URL")
+    )
+    """An existing PostgreSQL to use instead of the embedded one."""
+    super_admin_key: SecretStr | None = None
+    """The key that may manage other keys; generated and printed once when unset."""
+    db_schema: str = "public"
+    """The PostgreSQL schema the API exposes."""
+    pool_min_size: int = 2
+    """Connections the pool keeps open."""
+    pool_max_size: int = 8
+    """Most connections the pool opens."""
+    rate_limit: int = 6000
+    """Default requests per minute per API key (a key may carry its own); 0 disables."""
+    max_body_bytes: int = 16 * 1024 * 1024
+    """Largest request body accepted; larger bodies get 413."""
+    max_page_size: int = 10_000
+    """Largest ``limit`` of a list request and largest bulk write."""
+    schema_ttl_seconds: float = 30.0
+    """How long a cached table shape is trusted before it is read from the catalog again."""
+    demo: bool = False
+    """Load the CRM demo tables on start when they are missing."""
+    cors_origins: str = "*"
+    """Comma-separated origins allowed by CORS."""
+    version: str = "0.1.0"
+    """Reported by ``GET /health``."""
+    log_level: str = "info"
+    """Level of PolarBase's own log lines."""
+
+    @property
+    def metadata_path(self) -> Path:
+        return self.data_dir / "metadata.sqlite3"
+
+    @property
+    def postgres_data_dir(self) -> Path:
+        return self.data_dir / "postgres"

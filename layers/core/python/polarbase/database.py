@@ -1,0 +1,121 @@
+"""PostgreSQL access: a pool, statements that return one JSON value, error translation."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+import orjson
+import psycopg
+from psycopg import AsyncConnection, sql
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
+
+from .errors import DatabaseUnavailableError, translate_database_error
+from .query import Statement
+
+__all__ = ["Database"]
+
+_log = logging.getLogger("polarbase.database")
+
+
+class Database:
+    """A pool of connections to the user's PostgreSQL.
+
+    Every statement runs in autocommit mode unless a ``transaction()`` is open, so a single
+    statement is its own transaction: all or nothing. Errors the caller caused come out as
+    ``PolarBaseError`` subclasses (by SQLSTATE, see ``errors.translate_database_error``); a lost
+    server becomes ``DatabaseUnavailableError`` and the pool replaces the connection.
+
+    No session state is set on connections (no ``SET``, no ``LISTEN``), so a pooler such as
+    RDS Proxy never has to pin one.
+
+    Example:
+        >>> database = Database("postgresql:///postgres", min_size=1, max_size=4)
+        >>> await database.open()
+        >>> await database.fetch_text(Statement(sql.SQL("SELECT '1'")))
+        '1'
+    """
+
+    def __init__(
+        self,
+        conninfo: str,
+        *,
+        min_size: int = 1,
+        max_size: int = 8,
+        prepare_threshold: int | None = 5,
+    ) -> None:
+        self.pool = AsyncConnectionPool(
+            conninfo,
+            min_size=min_size,
+            max_size=max_size,
+            open=False,
+            timeout=10.0,
+            kwargs={"autocommit": True, "prepare_threshold": prepare_threshold},
+            check=AsyncConnectionPool.check_connection,
+            name="polarbase",
+        )
+
+    async def open(self) -> None:
+        await self.pool.open(wait=True, timeout=30.0)
+
+    async def close(self) -> None:
+        await self.pool.close()
+
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[AsyncConnection[Any]]:
+        try:
+            async with self.pool.connection() as connection:
+                yield connection
+        except PoolTimeout:
+            raise DatabaseUnavailableError("the database did not answer in time") from None
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncConnection[Any]]:
+        """A connection inside one transaction: committed on exit, rolled back on any error."""
+        async with self.connection() as connection:
+            try:
+                async with connection.transaction():
+                    yield connection
+            except psycopg.Error as error:
+                raise self._translate(error) from error
+
+    async def fetch_text(self, statement: Statement) -> str | None:
+        """Run ``statement``; return the first column of its first row (the JSON body), or None."""
+        async with self.connection() as connection:
+            return await self.fetch_text_on(connection, statement)
+
+    async def fetch_text_on(
+        self, connection: AsyncConnection[Any], statement: Statement
+    ) -> str | None:
+        try:
+            cursor = await connection.execute(statement.query, statement.params or None)
+            row = await cursor.fetchone()
+        except psycopg.Error as error:
+            raise self._translate(error) from error
+        return None if row is None else row[0]
+
+    async def fetch_json(self, statement: Statement) -> Any:
+        """Like ``fetch_text``, decoded: for catalog reads, never for response bodies."""
+        text = await self.fetch_text(statement)
+        return None if text is None else orjson.loads(text)
+
+    async def execute_on(
+        self, connection: AsyncConnection[Any], statements: Sequence[sql.Composable]
+    ) -> None:
+        for query in statements:
+            try:
+                await connection.execute(query, prepare=False)
+            except psycopg.Error as error:
+                raise self._translate(error) from error
+
+    @staticmethod
+    def _translate(error: psycopg.Error) -> Exception:
+        translated = translate_database_error(error)
+        if translated is not None:
+            return translated
+        if isinstance(error, psycopg.OperationalError | psycopg.InterfaceError):
+            _log.warning("database unavailable: %s", error.__class__.__name__)
+            return DatabaseUnavailableError("the database is unavailable; try again")
+        return error

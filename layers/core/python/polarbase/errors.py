@@ -1,0 +1,287 @@
+"""PolarBase's one error hierarchy, and the translation of database errors into it.
+
+Every error a caller can cause is a ``PolarBaseError`` subclass that carries its HTTP status and a
+stable code. The web layer maps them to responses in one place; MCP and WebSocket report the same
+code and message.
+
+    PolarBaseError (500, internal_error)
+    ├── InvalidInputError (400, invalid_input)
+    │   ├── InvalidFilterError (400, invalid_filter)
+    │   └── InvalidFormulaError (400, invalid_formula)
+    ├── AuthenticationError (401, unauthenticated)
+    ├── ScopeDeniedError (403, forbidden)
+    ├── NotFoundError (404, not_found)
+    │   ├── TableNotFoundError
+    │   ├── ColumnNotFoundError
+    │   ├── RecordNotFoundError
+    │   └── IndexNotFoundError
+    ├── ConflictError (409, conflict)
+    │   ├── AlreadyExistsError (409, already_exists)
+    │   ├── DuplicateValueError (409, duplicate_value)
+    │   ├── ForeignKeyViolationError (409, foreign_key_violation)
+    │   └── CheckViolationError (409, check_violation)
+    ├── PayloadTooLargeError (413, payload_too_large)
+    ├── RuleViolationError (422, rule_violation)
+    ├── RateLimitedError (429, rate_limited)
+    └── DatabaseUnavailableError (503, database_unavailable)
+
+This module imports nothing from the web layer.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import psycopg
+
+__all__ = [
+    "AlreadyExistsError",
+    "AuthenticationError",
+    "CheckViolationError",
+    "ColumnNotFoundError",
+    "ConflictError",
+    "DatabaseUnavailableError",
+    "DuplicateValueError",
+    "ForeignKeyViolationError",
+    "IndexNotFoundError",
+    "InvalidFilterError",
+    "InvalidFormulaError",
+    "InvalidInputError",
+    "NotFoundError",
+    "PayloadTooLargeError",
+    "PolarBaseError",
+    "RateLimitedError",
+    "RecordNotFoundError",
+    "RuleViolationError",
+    "ScopeDeniedError",
+    "TableNotFoundError",
+    "translate_database_error",
+]
+
+
+class PolarBaseError(Exception):
+    """Root of every error PolarBase raises on purpose; ``status`` and ``code`` say how."""
+
+    status: int = 500
+    code: str = "internal_error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidInputError(PolarBaseError):
+    """The request is malformed: a missing or mistyped field, an unknown name, a bad value."""
+
+    status = 400
+    code = "invalid_input"
+
+
+class InvalidFilterError(InvalidInputError):
+    """A filter, sort, search or cursor could not be understood."""
+
+    code = "invalid_filter"
+
+
+class InvalidFormulaError(InvalidInputError):
+    """A formula expression uses syntax, a column or a function that is not allowed."""
+
+    code = "invalid_formula"
+
+
+class AuthenticationError(PolarBaseError):
+    """No API key, or one that is unknown, revoked or expired."""
+
+    status = 401
+    code = "unauthenticated"
+
+
+class ScopeDeniedError(PolarBaseError):
+    """The key is valid but may not do this: missing scope, table not allowed, read-only."""
+
+    status = 403
+    code = "forbidden"
+
+
+class NotFoundError(PolarBaseError):
+    """Something named in the path does not exist."""
+
+    status = 404
+    code = "not_found"
+
+
+class TableNotFoundError(NotFoundError):
+    code = "table_not_found"
+
+    def __init__(self, table: str) -> None:
+        super().__init__(f"table '{table}' not found")
+        self.table = table
+
+
+class ColumnNotFoundError(NotFoundError):
+    code = "column_not_found"
+
+    def __init__(self, table: str, column: str) -> None:
+        super().__init__(f"column '{column}' not found in table '{table}'")
+        self.table = table
+        self.column = column
+
+
+class RecordNotFoundError(NotFoundError):
+    code = "record_not_found"
+
+    def __init__(self, table: str, record_id: object) -> None:
+        super().__init__(f"record '{record_id}' not found in table '{table}'")
+
+
+class IndexNotFoundError(NotFoundError):
+    code = "index_not_found"
+
+    def __init__(self, index: str) -> None:
+        super().__init__(f"index '{index}' not found")
+
+
+class ConflictError(PolarBaseError):
+    """The request clashes with what is stored: a duplicate or a broken constraint."""
+
+    status = 409
+    code = "conflict"
+
+
+class AlreadyExistsError(ConflictError):
+    code = "already_exists"
+
+
+class DuplicateValueError(ConflictError):
+    code = "duplicate_value"
+
+
+class ForeignKeyViolationError(ConflictError):
+    code = "foreign_key_violation"
+
+
+class CheckViolationError(ConflictError):
+    code = "check_violation"
+
+
+class PayloadTooLargeError(PolarBaseError):
+    status = 413
+    code = "payload_too_large"
+
+
+class RuleViolationError(PolarBaseError):
+    """Well-formed input that breaks a rule: a value out of range, a type that cannot change."""
+
+    status = 422
+    code = "rule_violation"
+
+
+class RateLimitedError(PolarBaseError):
+    status = 429
+    code = "rate_limited"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"too many requests: try again in {retry_after} s")
+        self.retry_after = retry_after
+
+
+class DatabaseUnavailableError(PolarBaseError):
+    """PostgreSQL could not be reached; the request may be retried."""
+
+    status = 503
+    code = "database_unavailable"
+
+
+# --- database errors, by SQLSTATE -------------------------------------------------------------
+
+_CONSTRAINT_SUFFIXES = {
+    "length_check": "its length is outside the allowed range",
+    "value_range_check": "it is outside the allowed range of values",
+    "date_range_check": "it is outside the allowed range of dates",
+    "size_check": "it is larger than the allowed size",
+    "file_count_check": "it has more files than allowed",
+    "email_domain_check": "its e-mail domain is not allowed",
+    "options_check": "it is not one of the allowed options",
+}
+
+_KEY_DETAIL = re.compile(r"Key \((?P<columns>[^)]*)\)=\((?P<values>.*)\)")
+
+
+def _describe_check(table: str | None, constraint: str | None) -> str:
+    if constraint:
+        for suffix, words in _CONSTRAINT_SUFFIXES.items():
+            if constraint.endswith("_" + suffix):
+                column = constraint[: -len(suffix) - 1]
+                if table and column.startswith(table + "_"):
+                    column = column[len(table) + 1 :]
+                return f"value of column '{column}' breaks the rule '{constraint}': {words}"
+        return f"a value breaks the check rule '{constraint}'"
+    return "a value breaks a check rule"
+
+
+def translate_database_error(exc: psycopg.Error) -> PolarBaseError | None:
+    """Turn a PostgreSQL error caused by the caller's data into a ``PolarBaseError``.
+
+    Returns None when the error is not the caller's fault (a bug or an outage); the caller
+    then re-raises the original. One row per SQLSTATE class; each row is covered by a test.
+    """
+    state = exc.sqlstate or ""
+    diag = exc.diag
+    table = diag.table_name
+    column = diag.column_name
+    constraint = diag.constraint_name
+    detail = diag.message_detail or ""
+    where = f" of table '{table}'" if table else ""
+
+    if state == "23505":  # unique_violation
+        found = _KEY_DETAIL.search(detail)
+        if found:
+            return DuplicateValueError(
+                f"duplicate value for {found['columns']}{where}: {found['values']} already exists "
+                f"(unique rule '{constraint}')"
+            )
+        return DuplicateValueError(f"duplicate value{where}: unique rule '{constraint}'")
+    if state == "23503":  # foreign_key_violation
+        found = _KEY_DETAIL.search(detail)
+        if "is still referenced" in detail:
+            return ForeignKeyViolationError(
+                f"record{where} is still referenced from another table (rule '{constraint}')"
+            )
+        if found:
+            return ForeignKeyViolationError(
+                f"column {found['columns']}{where}: value {found['values']} does not exist in the "
+                f"referenced table (rule '{constraint}')"
+            )
+        return ForeignKeyViolationError(f"foreign key rule '{constraint}' broken{where}")
+    if state == "23514":  # check_violation
+        if table is None and constraint and diag.datatype_name:
+            return CheckViolationError(
+                f"value is not a valid {diag.datatype_name} (rule '{constraint}')"
+            )
+        return CheckViolationError(_describe_check(table, constraint))
+    if state == "23502":  # not_null_violation
+        return RuleViolationError(f"column '{column}'{where} may not be null")
+    if state == "23P01":  # exclusion_violation
+        return ConflictError(
+            f"value conflicts with an existing record{where} (rule '{constraint}')"
+        )
+    if state.startswith("22"):  # data exception: bad value for the column's type
+        return InvalidInputError(_first_line(exc))
+    if state in ("42P07", "42701", "42710"):  # duplicate table / column / object
+        return AlreadyExistsError(_first_line(exc))
+    if state in ("42P16", "42P17", "42804", "42883", "42830", "42P10", "42611"):
+        # invalid table / object / foreign key definition, datatype mismatch, no such function
+        return RuleViolationError(_first_line(exc))
+    if state == "0A000":  # feature not supported (e.g. altering a type used by a rule)
+        return RuleViolationError(_first_line(exc))
+    if state == "2BP01":  # dependent objects still exist
+        return ConflictError(_first_line(exc) + ": " + (diag.message_hint or "drop them first"))
+    if state == "55P03" or state == "40P01" or state == "40001":  # lock / deadlock / serialization
+        return ConflictError("the record is being changed by another request; try again")
+    return None
+
+
+def _first_line(exc: psycopg.Error) -> str:
+    return (exc.diag.message_primary or str(exc)).splitlines()[0]

@@ -1,0 +1,80 @@
+"""The one place errors become HTTP responses: PolarBaseError by class, and the framework's."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
+
+from ..errors import PolarBaseError, RateLimitedError
+from .responses import error_envelope
+
+__all__ = ["install_error_handlers", "validation_message"]
+
+_log = logging.getLogger("polarbase.http")
+_STATUS_CODES = {
+    400: "invalid_input",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+    422: "rule_violation",
+}
+
+
+def validation_message(error: RequestValidationError) -> str:
+    """``<field path>: <problem>`` of the first failing field, as the original reports it."""
+    errors = error.errors()
+    if not errors:
+        return "invalid request data"
+    first = errors[0]
+    location = [str(part) for part in first.get("loc", ()) if part not in ("body", "query", "path")]
+    message = str(first.get("msg", "invalid value")).removeprefix("Value error, ")
+    if first.get("type") == "json_invalid":
+        return "body: not valid JSON"
+    if first.get("type") == "missing":
+        message = "is required"
+    if ": " in message and not location:
+        return message
+    return f"{'.'.join(location) or 'body'}: {message}"
+
+
+async def _polarbase_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, PolarBaseError)
+    headers = None
+    if isinstance(error, RateLimitedError):
+        headers = {"Retry-After": str(error.retry_after)}
+    if error.status >= 500:
+        _log.error("%s %s: %s", request.method, request.url.path, error.message)
+    return error_envelope(error.message, error.status, error.code, headers)
+
+
+async def _validation_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, RequestValidationError)
+    return error_envelope(validation_message(error), 400, "invalid_input")
+
+
+async def _http_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, HTTPException)
+    code = _STATUS_CODES.get(error.status_code, "error")
+    message = str(error.detail) if error.detail else "error"
+    if error.status_code == 404 and message == "Not Found":
+        message = f"no route for {request.method} {request.url.path}"
+    return error_envelope(message, error.status_code, code, dict(error.headers or {}) or None)
+
+
+async def _unexpected_error(request: Request, error: Exception) -> Response:
+    # Every 500 is a bug: logged with its stack, answered without internals.
+    _log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=error)
+    return error_envelope("internal server error", 500, "internal_error")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(PolarBaseError, _polarbase_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected_error)

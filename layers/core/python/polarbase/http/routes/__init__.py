@@ -1,0 +1,8 @@
+"""The HTTP routes, one module a group, each built from the runtime."""
+
+from .health import health_router
+from .keys import keys_router
+from .records import records_router
+from .tables import tables_router
+
+__all__ = ["health_router", "keys_router", "records_router", "tables_router"]

@@ -1,0 +1,1 @@
+"""The local runtime: the embedded PostgreSQL and the ``polarbase`` command."""

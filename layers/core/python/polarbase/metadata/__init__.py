@@ -1,0 +1,7 @@
+"""PolarBase's own metadata: one SQLite file, kept locally or synced to S3."""
+
+from .presentation import PresentationRepository
+from .store import MetadataStore
+from .sync import LocalMetadataSync, MetadataSync
+
+__all__ = ["LocalMetadataSync", "MetadataStore", "MetadataSync", "PresentationRepository"]

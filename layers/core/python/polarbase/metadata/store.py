@@ -1,0 +1,135 @@
+"""The metadata store: PolarBase's own state in one SQLite file, versioned for the caches."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from .sync import MetadataSync
+
+__all__ = ["MetadataStore"]
+
+T = TypeVar("T")
+
+_MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE table_metadata (
+        schema_name TEXT NOT NULL,
+        table_oid INTEGER NOT NULL,
+        table_name TEXT NOT NULL,
+        ui_name TEXT,
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        PRIMARY KEY (schema_name, table_oid)
+    );
+    CREATE TABLE column_metadata (
+        schema_name TEXT NOT NULL,
+        table_oid INTEGER NOT NULL,
+        attnum INTEGER NOT NULL,
+        column_name TEXT NOT NULL,
+        ui_name TEXT,
+        format TEXT,
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        PRIMARY KEY (schema_name, table_oid, attnum)
+    );
+    CREATE TABLE api_keys (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL,
+        key_hash TEXT NOT NULL UNIQUE,
+        key_prefix TEXT NOT NULL,
+        schema_name TEXT NOT NULL DEFAULT 'public',
+        scopes TEXT NOT NULL,
+        tables TEXT,
+        read_only INTEGER NOT NULL DEFAULT 0,
+        rate_limit INTEGER,
+        expires_at TEXT,
+        revoked INTEGER NOT NULL DEFAULT 0,
+        revoked_at TEXT,
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+    );
+    CREATE TABLE settings (
+        name TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    """,
+)
+
+
+class MetadataStore:
+    """Reads and writes of the metadata SQLite file, through a ``MetadataSync`` adapter.
+
+    ``generation()`` changes whenever the metadata changes, here or in another process, so
+    caches built from it (table shapes, API keys) know when to reload. It is checked against the
+    file at most every ``freshness_seconds``.
+
+    Example:
+        >>> store = MetadataStore(LocalMetadataSync(Path("/tmp/pb/metadata.sqlite3")))
+        >>> store.write(lambda db: db.execute("INSERT INTO settings VALUES ('a', 'b')"))
+        >>> store.read(lambda db: db.execute("SELECT value FROM settings").fetchone())
+        ('b',)
+    """
+
+    def __init__(self, sync: MetadataSync, *, freshness_seconds: float = 0.25) -> None:
+        self.sync = sync
+        self.freshness_seconds = freshness_seconds
+        self._reader: sqlite3.Connection | None = None
+        self._own_writes = 0
+        self._seen_version = 0
+        self._checked_at = 0.0
+
+    def migrate(self) -> None:
+        """Create or upgrade the tables; safe to call on every start."""
+
+        def upgrade(db: sqlite3.Connection) -> None:
+            (version,) = db.execute("PRAGMA user_version").fetchone()
+            for number, script in enumerate(_MIGRATIONS[version:], start=version + 1):
+                for statement in script.split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+                db.execute(f"PRAGMA user_version = {int(number)}")
+
+        self.sync.refresh()
+        self.write(upgrade)
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._reader is None:
+            self._reader = sqlite3.connect(
+                self.sync.path, timeout=10.0, isolation_level=None, check_same_thread=False
+            )
+        return self._reader
+
+    def _reopen(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
+
+    def generation(self) -> int:
+        """A number that changes whenever the metadata does (cheap; checked every few 100 ms)."""
+        now = time.monotonic()
+        if now - self._checked_at >= self.freshness_seconds:
+            self._checked_at = now
+            if self.sync.refresh():
+                self._reopen()
+                self._seen_version += 1
+            (version,) = self._connection().execute("PRAGMA data_version").fetchone()
+            if version != self._seen_version:
+                self._seen_version = version
+        return self._own_writes * 1_000_003 + self._seen_version
+
+    def read(self, query: Callable[[sqlite3.Connection], T]) -> T:
+        self.generation()
+        return query(self._connection())
+
+    def write(self, change: Callable[[sqlite3.Connection], T]) -> T:
+        """Apply ``change`` durably (replayed by the sync adapter when it must be)."""
+        result = self.sync.write(change)
+        self._own_writes += 1
+        if self.sync.refresh():
+            self._reopen()
+        return result
+
+    def close(self) -> None:
+        self._reopen()

@@ -1,0 +1,67 @@
+"""The query compiler: requests checked against a table's shape, turned into one SQL statement."""
+
+from .compile_filter import compile_filter, compile_search, escape_like, searchable_columns
+from .filter import Condition, FilterNode, Group, Operator, parse_filter
+from .projection import Expansion, column_json, row_json, type_cast
+from .read import get_statement, key_param, list_statement
+from .request import (
+    CountMode,
+    ListRequest,
+    SortKey,
+    decode_cursor,
+    parse_expand,
+    parse_fields,
+    parse_filter_text,
+    parse_sort,
+)
+from .statement import Params, Statement
+from .values import UnfitValueError, coerce_value
+from .write import (
+    check_record,
+    delete_statement,
+    filter_condition,
+    insert_statement,
+    key_condition,
+    keys_condition,
+    update_by_key_statement,
+    update_where_statement,
+)
+
+__all__ = [
+    "Condition",
+    "CountMode",
+    "Expansion",
+    "FilterNode",
+    "Group",
+    "ListRequest",
+    "Operator",
+    "Params",
+    "SortKey",
+    "Statement",
+    "UnfitValueError",
+    "check_record",
+    "coerce_value",
+    "column_json",
+    "compile_filter",
+    "compile_search",
+    "decode_cursor",
+    "delete_statement",
+    "escape_like",
+    "filter_condition",
+    "get_statement",
+    "insert_statement",
+    "key_condition",
+    "key_param",
+    "keys_condition",
+    "list_statement",
+    "parse_expand",
+    "parse_fields",
+    "parse_filter",
+    "parse_filter_text",
+    "parse_sort",
+    "row_json",
+    "searchable_columns",
+    "type_cast",
+    "update_by_key_statement",
+    "update_where_statement",
+]

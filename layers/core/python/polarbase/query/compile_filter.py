@@ -1,0 +1,115 @@
+"""Filter trees and search terms as SQL conditions, every value a parameter."""
+
+from __future__ import annotations
+
+from psycopg import sql
+from psycopg.types.json import Jsonb
+
+from ..schema.model import Table
+from .filter import Condition, FilterNode, Operator
+from .statement import Params
+
+__all__ = ["compile_filter", "compile_search", "escape_like", "searchable_columns"]
+
+_COMPARISONS = {
+    Operator.EQ: sql.SQL("="),
+    Operator.NE: sql.SQL("<>"),
+    Operator.GT: sql.SQL(">"),
+    Operator.GTE: sql.SQL(">="),
+    Operator.LT: sql.SQL("<"),
+    Operator.LTE: sql.SQL("<="),
+}
+_PATTERNS = {
+    Operator.LIKE: sql.SQL("LIKE"),
+    Operator.ILIKE: sql.SQL("ILIKE"),
+    Operator.NOT_LIKE: sql.SQL("NOT LIKE"),
+    Operator.NOT_ILIKE: sql.SQL("NOT ILIKE"),
+}
+_SEARCHABLE_BASES = frozenset({"varchar", "bpchar", "text", "citext"})
+_TEXT_BASES = _SEARCHABLE_BASES | {"name", "char"}
+
+
+def escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _condition(node: Condition, source: sql.Identifier, params: Params) -> sql.Composable:
+    column = sql.SQL("{}.{}").format(source, sql.Identifier(node.column.name))
+    operator, value = node.operator, node.value
+    is_json = node.column.base_type in ("json", "jsonb") and not node.column.is_array
+    if operator is Operator.IS_NULL:
+        return sql.SQL("{} IS {}NULL").format(column, sql.SQL("" if value else "NOT "))
+    if operator is Operator.NOT_NULL:
+        return sql.SQL("{} IS {}NULL").format(column, sql.SQL("NOT " if value else ""))
+    if operator in _COMPARISONS:
+        if is_json:
+            return sql.SQL("{} {} {}::jsonb").format(
+                column, _COMPARISONS[operator], params.add(Jsonb(value))
+            )
+        if node.column.is_array and node.column.base_type in _TEXT_BASES:
+            return sql.SQL("{} {} {}::text[]").format(
+                column, _COMPARISONS[operator], params.add(value)
+            )
+        return sql.SQL("{} {} {}").format(column, _COMPARISONS[operator], params.add(value))
+    if operator is Operator.BETWEEN:
+        return sql.SQL("{} BETWEEN {} AND {}").format(
+            column, params.add(value[0]), params.add(value[1])
+        )
+    if operator in (Operator.IN, Operator.NOT_IN):
+        if not value:
+            return sql.SQL("FALSE" if operator is Operator.IN else "TRUE")
+        template = "{} = ANY({})" if operator is Operator.IN else "NOT ({} = ANY({}))"
+        return sql.SQL(template).format(column, params.add(value))
+    text = column if node.column.base_type in _TEXT_BASES else sql.SQL("{}::text").format(column)
+    if operator in _PATTERNS:
+        return sql.SQL("{} {} {}").format(text, _PATTERNS[operator], params.add(value))
+    if operator is Operator.STARTS_WITH:
+        return sql.SQL("{} LIKE {}").format(text, params.add(escape_like(value) + "%"))
+    if operator is Operator.CONTAINS and node.column.is_array:
+        return sql.SQL("{} @> {}").format(column, _array_param(node, params))
+    if operator is Operator.OVERLAPS:
+        return sql.SQL("{} && {}").format(column, _array_param(node, params))
+    if operator is Operator.CONTAINS and is_json:
+        return sql.SQL("{} @> {}::jsonb").format(column, params.add(Jsonb(value)))
+    return sql.SQL("{} ILIKE {}").format(text, params.add("%" + escape_like(value) + "%"))
+
+
+def _array_param(node: Condition, params: Params) -> sql.Composable:
+    if node.column.base_type in _TEXT_BASES:
+        return sql.SQL("{}::text[]").format(params.add(node.value))
+    return params.add(node.value)
+
+
+def compile_filter(node: FilterNode, source: sql.Identifier, params: Params) -> sql.Composable:
+    """``node`` as a SQL condition over the table aliased ``source``."""
+    if isinstance(node, Condition):
+        return _condition(node, source, params)
+    joiner = sql.SQL(" AND " if node.kind == "and" else " OR ")
+    return sql.SQL("({})").format(
+        joiner.join(compile_filter(child, source, params) for child in node.children)
+    )
+
+
+def searchable_columns(table: Table) -> list[str]:
+    """Every text-like column: text, long-text, email, url and select, never uuid keys."""
+    return [
+        column.name
+        for column in table.columns
+        if not column.is_array and column.base_type in _SEARCHABLE_BASES
+    ]
+
+
+def compile_search(
+    table: Table, term: str, source: sql.Identifier, params: Params
+) -> sql.Composable | None:
+    """Case-insensitive substring search over the searchable columns, or None if there are none."""
+    names = searchable_columns(table)
+    if not names:
+        return sql.SQL("FALSE")
+    pattern = params.add("%" + escape_like(term) + "%")
+    return sql.SQL("({})").format(
+        sql.SQL(" OR ").join(
+            sql.SQL("{}.{} ILIKE {}").format(source, sql.Identifier(name), pattern)
+            for name in names
+        )
+    )

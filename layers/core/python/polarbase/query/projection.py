@@ -1,0 +1,101 @@
+"""Rows as JSON objects built by Postgres: which columns, how each shows, expanded references."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from psycopg import sql
+
+from ..schema.model import Column, Table
+
+__all__ = ["Expansion", "column_json", "row_json", "type_cast"]
+
+# json_build_object takes at most 100 arguments: 50 key/value pairs.
+_MAX_PAIRS = 50
+
+_ISO_TIMESTAMP_TZ = sql.SQL('\'YYYY-MM-DD"T"HH24:MI:SS.US"Z"\'')
+_ISO_TIMESTAMP = sql.SQL("'YYYY-MM-DD\"T\"HH24:MI:SS.US'")
+
+_CASTS = {
+    "int2": sql.SQL("smallint"),
+    "int4": sql.SQL("integer"),
+    "int8": sql.SQL("bigint"),
+    "uuid": sql.SQL("uuid"),
+    "text": sql.SQL("text"),
+    "varchar": sql.SQL("text"),
+    "bpchar": sql.SQL("text"),
+    "numeric": sql.SQL("numeric"),
+    "float8": sql.SQL("double precision"),
+    "timestamptz": sql.SQL("timestamptz"),
+    "date": sql.SQL("date"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Expansion:
+    """A reference column shown as the whole referenced row under ``alias``."""
+
+    column: Column
+    alias: str
+    target: Table
+
+
+def type_cast(column: Column) -> sql.Composable | None:
+    """A cast for parameters compared with ``column`` (key types), or None to let Postgres infer."""
+    return _CASTS.get(column.base_type) if not column.is_array else None
+
+
+def column_json(column: Column, source: sql.Identifier) -> sql.Composable:
+    """How a column's value goes into JSON: points as {x, y}, timestamps as ISO 8601 in UTC."""
+    value = sql.SQL("{}.{}").format(source, sql.Identifier(column.name))
+    if column.base_type == "point" and not column.is_array:
+        return sql.SQL(
+            "CASE WHEN {0} IS NULL THEN NULL ELSE json_build_object('x', {0}[0], 'y', {0}[1]) END"
+        ).format(value)
+    if column.base_type == "timestamptz" and not column.is_array:
+        return sql.SQL("to_char({} AT TIME ZONE 'UTC', {})").format(value, _ISO_TIMESTAMP_TZ)
+    if column.base_type == "timestamp" and not column.is_array:
+        return sql.SQL("to_char({}, {})").format(value, _ISO_TIMESTAMP)
+    return value
+
+
+def row_json(
+    columns: tuple[Column, ...] | list[Column],
+    source: sql.Identifier,
+    expansions: tuple[Expansion, ...] = (),
+    schema: str = "public",
+) -> sql.Composable:
+    """A ``json`` object of the row aliased ``source``: its columns, then its expansions."""
+    items: list[tuple[str, sql.Composable]] = [
+        (column.name, column_json(column, source)) for column in columns
+    ]
+    for number, expansion in enumerate(expansions):
+        target = sql.Identifier(f"x{number}")
+        target_key = expansion.target.column(expansion.column.foreign_key.column)  # type: ignore[union-attr]
+        assert target_key is not None
+        items.append(
+            (
+                expansion.alias,
+                sql.SQL("(SELECT {} FROM {} AS {} WHERE {}.{} = {}.{})").format(
+                    row_json(expansion.target.columns, target),
+                    sql.Identifier(expansion.target.ref.schema, expansion.target.ref.name),
+                    target,
+                    target,
+                    sql.Identifier(target_key.name),
+                    source,
+                    sql.Identifier(expansion.column.name),
+                ),
+            )
+        )
+    if len(items) <= _MAX_PAIRS:
+        return sql.SQL("json_build_object({})").format(
+            sql.SQL(", ").join(
+                sql.SQL("{}, {}").format(sql.Literal(name), value) for name, value in items
+            )
+        )
+    # Wide rows: a sub-select whose column names become the keys, in order, without a limit.
+    return sql.SQL("(SELECT row_to_json(wide) FROM (SELECT {}) AS wide)").format(
+        sql.SQL(", ").join(
+            sql.SQL("{} AS {}").format(value, sql.Identifier(name)) for name, value in items
+        )
+    )

@@ -1,0 +1,164 @@
+"""A list request parsed once: fields, filter, search, sort, expand, page or cursor, and count."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import orjson
+
+from ..errors import InvalidFilterError, InvalidInputError
+from ..schema.model import Column, Table
+from .filter import FilterNode, parse_filter
+from .projection import Expansion
+
+__all__ = [
+    "CountMode",
+    "ListRequest",
+    "SortKey",
+    "decode_cursor",
+    "parse_expand",
+    "parse_fields",
+    "parse_filter_text",
+    "parse_sort",
+]
+
+CountMode = Literal["exact", "estimated", "none"]
+_ALIAS_CHARACTERS = re.compile(r"[^A-Za-z0-9_]")
+
+
+@dataclass(frozen=True, slots=True)
+class SortKey:
+    column: Column
+    descending: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ListRequest:
+    """Everything ``GET /rest/db/{table}`` can ask for, checked against the table."""
+
+    table: Table
+    key: Column
+    fields: tuple[Column, ...]
+    filter: FilterNode | None = None
+    search: str | None = None
+    sort: tuple[SortKey, ...] = ()
+    expand: tuple[Expansion, ...] = ()
+    page: int = 1
+    limit: int = 10_000
+    after: tuple[Any, ...] | None = None
+    count: CountMode = "exact"
+
+
+def parse_filter_text(text: str | None, table: Table) -> FilterNode | None:
+    """The ``filter`` query parameter: a JSON WhereFilter."""
+    if text is None or not text.strip():
+        return None
+    try:
+        raw = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        raise InvalidFilterError('query parameter "filter" must be a valid JSON string') from None
+    return parse_filter(raw, table)
+
+
+def parse_fields(text: str | None, table: Table) -> tuple[Column, ...]:
+    """``fields=a,b``: those columns in that order; every column when absent."""
+    if text is None or not text.strip():
+        return table.columns
+    columns: list[Column] = []
+    for name in (part.strip() for part in text.split(",")):
+        if not name:
+            continue
+        column = table.column(name)
+        if column is None:
+            raise InvalidInputError(f"fields: unknown column '{name}' in table '{table.name}'")
+        if column not in columns:
+            columns.append(column)
+    return tuple(columns) or table.columns
+
+
+def parse_sort(text: str | None, table: Table, key: Column) -> tuple[SortKey, ...]:
+    """``sort=a:asc,b:desc`` (``-b`` also means descending), always ending with the key."""
+    keys: list[SortKey] = []
+    for part in (text or "").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        descending = False
+        if part.startswith("-"):
+            part, descending = part[1:], True
+        name, _, direction = part.partition(":")
+        direction = direction.strip().lower()
+        if direction not in ("", "asc", "desc"):
+            raise InvalidInputError(f"sort: direction '{direction}' must be asc or desc")
+        descending = descending or direction == "desc"
+        column = table.column(name.strip())
+        if column is None:
+            raise InvalidInputError(
+                f"sort: unknown column '{name.strip()}' in table '{table.name}'"
+            )
+        if column.base_type == "point" and not column.is_array:
+            raise InvalidInputError(f"sort: geo-point column '{column.name}' cannot be sorted")
+        if all(existing.column.name != column.name for existing in keys):
+            keys.append(SortKey(column, descending))
+    if all(existing.column.name != key.name for existing in keys):
+        keys.append(SortKey(key, False))
+    return tuple(keys)
+
+
+def parse_expand(
+    specs: Iterable[str], table: Table, resolve: Callable[[Column], Table]
+) -> tuple[Expansion, ...]:
+    """``expand=field``, ``field:alias`` or ``all`` / ``*``; ``resolve`` finds each target."""
+    wanted: list[tuple[Column, str]] = []
+    for spec in (item.strip() for raw in specs for item in raw.split(",")):
+        if not spec:
+            continue
+        if spec in ("all", "*"):
+            for column in table.columns:
+                if column.foreign_key is not None:
+                    wanted.append((column, f"{column.name}_{column.foreign_key.table.name}"))
+            continue
+        name, _, alias = spec.partition(":")
+        column = table.column(name.strip())
+        if column is None:
+            raise InvalidInputError(
+                f"expand: unknown column '{name.strip()}' in table '{table.name}'"
+            )
+        if column.foreign_key is None:
+            raise InvalidInputError(f"expand: column '{column.name}' is not a reference")
+        alias = _ALIAS_CHARACTERS.sub("", alias) or column.foreign_key.table.name
+        wanted.append((column, alias))
+    expansions: list[Expansion] = []
+    seen: set[str] = set()
+    for column, alias in wanted:
+        if alias in seen:
+            continue
+        if table.has_column(alias) and alias != column.name:
+            raise InvalidInputError(
+                f"expand: alias '{alias}' is also a column of '{table.name}'; choose another "
+                "with field:alias"
+            )
+        seen.add(alias)
+        expansions.append(Expansion(column, alias, resolve(column)))
+    return tuple(expansions)
+
+
+def encode_cursor(values: list[Any]) -> str:
+    return base64.urlsafe_b64encode(orjson.dumps(values)).rstrip(b"=").decode()
+
+
+def decode_cursor(text: str, sort: tuple[SortKey, ...]) -> tuple[Any, ...]:
+    """The sort values of the row a keyset page starts after, from an ``after`` cursor."""
+    try:
+        padded = text.strip() + "=" * (-len(text.strip()) % 4)
+        values = orjson.loads(base64.urlsafe_b64decode(padded))
+    except (binascii.Error, ValueError, orjson.JSONDecodeError):
+        raise InvalidFilterError("after: not a cursor returned by this API") from None
+    if not isinstance(values, list) or len(values) != len(sort):
+        raise InvalidFilterError("after: the cursor does not match this sort order")
+    return tuple(values)

@@ -1,0 +1,156 @@
+"""Check a JSON value against a column and turn it into what Postgres expects."""
+
+from __future__ import annotations
+
+import math
+import uuid
+from datetime import date, datetime, time
+from typing import Any
+
+from ..schema.domains import ATTACHMENT_KEYS, is_email, is_url
+from ..schema.fields import point_text
+from ..schema.model import Column
+
+__all__ = ["UnfitValueError", "coerce_value"]
+
+_STRING_TYPES = frozenset({"varchar", "bpchar", "text", "citext", "name", "char", "bit", "varbit"})
+_INTEGER_RANGES = {"int2": 2**15, "int4": 2**31, "int8": 2**63}
+_NUMBER_TYPES = frozenset({"numeric", "float4", "float8", "money"})
+_TIMESTAMP_TYPES = frozenset({"timestamptz", "timestamp", "date"})
+
+
+class UnfitValueError(ValueError):
+    """A value does not fit its column; the message says how, without naming the column."""
+
+
+def _describe(value: Any) -> str:
+    text = repr(value) if not isinstance(value, str) else f"'{value}'"
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _integer(value: Any, base: str) -> int:
+    if isinstance(value, bool):
+        raise UnfitValueError(f"{_describe(value)} is not an integer")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, str) and value.strip().lstrip("+-").isdigit():
+        value = int(value.strip())
+    if not isinstance(value, int):
+        raise UnfitValueError(f"{_describe(value)} is not an integer")
+    limit = _INTEGER_RANGES.get(base, 2**63)
+    if not -limit <= value < limit:
+        raise UnfitValueError(f"{value} is out of range for this column")
+    return value
+
+
+def _number(value: Any) -> int | float:
+    if isinstance(value, bool):
+        raise UnfitValueError(f"{_describe(value)} is not a number")
+    if isinstance(value, str):
+        try:
+            value = float(value)
+        except ValueError:
+            raise UnfitValueError(f"{_describe(value)} is not a number") from None
+    if not isinstance(value, int | float) or (
+        isinstance(value, float) and not math.isfinite(value)
+    ):
+        raise UnfitValueError(f"{_describe(value)} is not a number")
+    return value
+
+
+def _timestamp(value: Any, base: str) -> str:
+    if not isinstance(value, str):
+        raise UnfitValueError(f"{_describe(value)} is not a date: send an ISO 8601 string")
+    text = value.strip()
+    try:
+        if base == "date" and len(text) == 10:
+            date.fromisoformat(text)
+        else:
+            datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        raise UnfitValueError(
+            f"{_describe(value)} is not a date: send an ISO 8601 string"
+        ) from None
+    return text
+
+
+def _time(value: Any) -> str:
+    if not isinstance(value, str):
+        raise UnfitValueError(f"{_describe(value)} is not a time")
+    try:
+        time.fromisoformat(value.strip())
+    except ValueError:
+        raise UnfitValueError(f"{_describe(value)} is not a time: send HH:MM[:SS]") from None
+    return value
+
+
+def _attachment(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise UnfitValueError(f"{_describe(value)} is not an attachment object")
+    missing = [key for key in ATTACHMENT_KEYS if key not in value]
+    if missing:
+        raise UnfitValueError(f"attachment is missing {', '.join(missing)}")
+    return value
+
+
+def _scalar(column: Column, value: Any) -> Any:
+    """One non-array value of ``column``'s storage type."""
+    base = column.base_type
+    if column.domain == "email_address":
+        if not isinstance(value, str) or not is_email(value):
+            raise UnfitValueError(f"{_describe(value)} is not an email address")
+        return value
+    if column.domain == "url_address":
+        if not isinstance(value, str) or not is_url(value):
+            raise UnfitValueError(f"{_describe(value)} is not a URL (http:// or https://)")
+        return value
+    if column.domain == "attachment":
+        return _attachment(value)
+    if base in _STRING_TYPES:
+        if not isinstance(value, str):
+            raise UnfitValueError(f"{_describe(value)} is not a string")
+        if "\x00" in value:
+            raise UnfitValueError("strings may not contain the NUL character")
+        return value
+    if base in _INTEGER_RANGES:
+        return _integer(value, base)
+    if base in _NUMBER_TYPES:
+        return _number(value)
+    if base == "bool":
+        if not isinstance(value, bool):
+            raise UnfitValueError(f"{_describe(value)} is not true or false")
+        return value
+    if base in _TIMESTAMP_TYPES:
+        return _timestamp(value, base)
+    if base in ("time", "timetz"):
+        return _time(value)
+    if base == "uuid":
+        try:
+            return str(uuid.UUID(str(value)))
+        except ValueError:
+            raise UnfitValueError(f"{_describe(value)} is not a UUID") from None
+    if base == "point":
+        try:
+            return point_text(value)
+        except ValueError as error:
+            raise UnfitValueError(f"{_describe(value)} {error}") from None
+    if base in ("json", "jsonb"):
+        return value
+    return value
+
+
+def coerce_value(column: Column, value: Any) -> Any:
+    """``value`` checked for ``column`` and normalised; None stays None. Raises UnfitValueError."""
+    if value is None:
+        return None
+    if (
+        column.is_array and column.base_type not in ("json", "jsonb")
+    ) or column.domain == "attachment":
+        if not isinstance(value, list):
+            raise UnfitValueError(f"{_describe(value)} is not a list")
+        return [None if item is None else _scalar(column, item) for item in value]
+    if column.is_array:
+        if not isinstance(value, list):
+            raise UnfitValueError(f"{_describe(value)} is not a list")
+        return value
+    return _scalar(column, value)

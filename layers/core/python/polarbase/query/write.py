@@ -1,0 +1,204 @@
+"""Write statements: insert, update and delete, each one statement that returns its JSON result."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from psycopg import sql
+from psycopg.types.json import Json
+
+from ..errors import InvalidInputError
+from ..schema.model import Column, Table
+from .compile_filter import compile_filter
+from .filter import FilterNode
+from .projection import row_json, type_cast
+from .read import key_param
+from .statement import Params, Statement
+from .values import UnfitValueError, coerce_value
+
+__all__ = [
+    "check_record",
+    "delete_statement",
+    "filter_condition",
+    "insert_statement",
+    "key_condition",
+    "keys_condition",
+    "update_by_key_statement",
+    "update_where_statement",
+]
+
+_SOURCE = sql.Identifier("t")
+_ROW = sql.Identifier("r")
+
+
+def _table_sql(table: Table) -> sql.Identifier:
+    return sql.Identifier(table.ref.schema, table.ref.name)
+
+
+def check_record(table: Table, record: Any, where: str) -> dict[str, Any]:
+    """One record of a write body, its keys known columns and its values fit for them.
+
+    ``where`` prefixes messages ("record 3: ") so a bulk error points at the culprit.
+    """
+    if not isinstance(record, dict):
+        raise InvalidInputError(f"{where}a record must be a JSON object of column values")
+    checked: dict[str, Any] = {}
+    for name, value in record.items():
+        column = table.column(name)
+        if column is None:
+            raise InvalidInputError(f"{where}unknown column '{name}' in table '{table.name}'")
+        if column.is_read_only:
+            raise InvalidInputError(
+                f"{where}column '{name}' of table '{table.name}' is a formula and cannot be written"
+            )
+        try:
+            checked[name] = coerce_value(column, value)
+        except UnfitValueError as problem:
+            raise InvalidInputError(
+                f"{where}column '{name}' of table '{table.name}': {problem}"
+            ) from None
+    return checked
+
+
+def _returning(table: Table, source: sql.Identifier) -> sql.Composable:
+    return row_json(table.columns, source)
+
+
+def insert_statement(table: Table, records: Sequence[dict[str, Any]]) -> Statement:
+    """Insert checked records; records with the same keys share one INSERT ... SELECT.
+
+    Rows come back in the order sent when every record names the same columns (the usual
+    case); otherwise grouped by the set of columns named, each group in the order sent.
+    """
+    params = Params()
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for record in records:
+        groups.setdefault(tuple(record), []).append(record)
+    parts: list[sql.Composable] = []
+    for number, (names, rows) in enumerate(groups.items()):
+        target = sql.SQL("INSERT INTO {} AS {}").format(_table_sql(table), _SOURCE)
+        if names:
+            columns = sql.SQL(", ").join(sql.Identifier(name) for name in names)
+            source = sql.SQL(
+                "{target} ({columns}) SELECT {columns} "
+                "FROM json_populate_recordset(NULL::{table}, {rows})"
+            ).format(
+                target=target, columns=columns, table=_table_sql(table), rows=params.add(Json(rows))
+            )
+        else:
+            first = sql.Identifier(table.columns[0].name)
+            defaults = sql.SQL(", ").join(sql.SQL("(DEFAULT)") for _ in rows)
+            source = sql.SQL("{} ({}) VALUES {}").format(target, first, defaults)
+        parts.append(
+            sql.SQL("{} AS ({} RETURNING {}.*)").format(
+                sql.Identifier(f"ins{number}"), source, _SOURCE
+            )
+        )
+    union = sql.SQL(" UNION ALL ").join(
+        sql.SQL("SELECT * FROM {}").format(sql.Identifier(f"ins{number}"))
+        for number in range(len(parts))
+    )
+    query = sql.SQL(
+        "WITH {} SELECT json_build_object('insertedCount', count(*), "
+        "'returning', coalesce(json_agg({} ), '[]'::json))::text FROM ({}) AS {}"
+    ).format(sql.SQL(", ").join(parts), _returning(table, _ROW), union, _ROW)
+    return Statement(query, params.values)
+
+
+def _touch_updated_at(table: Table, names: Sequence[str]) -> sql.Composable | None:
+    column = table.column("updated_at")
+    if column is None or column.field_type != "auto-date" or "updated_at" in names:
+        return None
+    return sql.SQL(", {} = now()").format(sql.Identifier("updated_at"))
+
+
+def _updated(table: Table, parts: list[sql.Composable]) -> sql.Composable:
+    union = sql.SQL(" UNION ALL ").join(
+        sql.SQL("SELECT * FROM {}").format(sql.Identifier(f"upd{number}"))
+        for number in range(len(parts))
+    )
+    return sql.SQL(
+        "WITH {} SELECT json_build_object('updatedCount', count(*), "
+        "'returning', coalesce(json_agg({}), '[]'::json))::text FROM ({}) AS {}"
+    ).format(sql.SQL(", ").join(parts), _returning(table, _ROW), union, _ROW)
+
+
+def update_where_statement(
+    table: Table, data: dict[str, Any], condition: sql.Composable, params: Params
+) -> Statement:
+    """Set ``data`` on every row matching ``condition`` (over alias ``t``, with ``params``)."""
+    names = list(data)
+    columns = sql.SQL(", ").join(sql.Identifier(name) for name in names)
+    statement = sql.SQL(
+        "UPDATE {table} AS {t} SET ({columns}) = (SELECT {columns} FROM "
+        "json_populate_record(NULL::{table}, {data})){touch} WHERE {condition} RETURNING {t}.*"
+    ).format(
+        table=_table_sql(table),
+        t=_SOURCE,
+        columns=columns,
+        data=params.add(Json(data)),
+        touch=_touch_updated_at(table, names) or sql.SQL(""),
+        condition=condition,
+    )
+    part = sql.SQL("{} AS ({})").format(sql.Identifier("upd0"), statement)
+    return Statement(_updated(table, [part]), params.values)
+
+
+def update_by_key_statement(
+    table: Table, key: Column, items: Sequence[tuple[Any, dict[str, Any]]]
+) -> Statement:
+    """Bulk update: each (key value, data); items naming the same columns share one UPDATE.
+
+    Keys and values travel in one JSON array each group, zipped back row by row with
+    ``ROWS FROM``, so ten thousand updates are still one statement.
+    """
+    params = Params()
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for record_id, data in items:
+        groups.setdefault(tuple(data), []).append({**data, "__pb_key": record_id})
+    parts: list[sql.Composable] = []
+    for number, (names, rows) in enumerate(groups.items()):
+        rows_param = params.add(Json(rows))
+        statement = sql.SQL(
+            "UPDATE {table} AS {t} SET ({columns}) = ({values}){touch} "
+            "FROM ROWS FROM (json_populate_recordset(NULL::{table}, {rows}), "
+            "json_to_recordset({rows}) AS (__pb_key {key_type})) AS v "
+            "WHERE {t}.{key} = v.__pb_key RETURNING {t}.*"
+        ).format(
+            table=_table_sql(table),
+            t=_SOURCE,
+            columns=sql.SQL(", ").join(sql.Identifier(name) for name in names),
+            values=sql.SQL(", ").join(sql.SQL("v.{}").format(sql.Identifier(n)) for n in names),
+            touch=_touch_updated_at(table, names) or sql.SQL(""),
+            rows=rows_param,
+            key_type=type_cast(key) or sql.SQL("text"),
+            key=sql.Identifier(key.name),
+        )
+        parts.append(sql.SQL("{} AS ({})").format(sql.Identifier(f"upd{number}"), statement))
+    return Statement(_updated(table, parts), params.values)
+
+
+def key_condition(key: Column, record_id: Any, params: Params) -> sql.Composable:
+    return sql.SQL("{}.{} = {}").format(
+        _SOURCE, sql.Identifier(key.name), key_param(key, record_id, params)
+    )
+
+
+def keys_condition(key: Column, record_ids: list[Any], params: Params) -> sql.Composable:
+    cast = type_cast(key)
+    placeholder = params.add(record_ids)
+    array = sql.SQL("{}::{}[]").format(placeholder, cast) if cast is not None else placeholder
+    return sql.SQL("{}.{} = ANY({})").format(_SOURCE, sql.Identifier(key.name), array)
+
+
+def filter_condition(node: FilterNode, params: Params) -> sql.Composable:
+    return compile_filter(node, _SOURCE, params)
+
+
+def delete_statement(table: Table, condition: sql.Composable, params: Params) -> Statement:
+    query = sql.SQL(
+        "WITH del AS (DELETE FROM {} AS {} WHERE {} RETURNING 1) "
+        "SELECT json_build_object('deletedCount', count(*))::text FROM del"
+    ).format(_table_sql(table), _SOURCE, condition)
+    return Statement(query, params.values)

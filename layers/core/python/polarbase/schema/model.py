@@ -1,0 +1,115 @@
+"""The shape of a table as PolarBase knows it: columns with their field types, keys and rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["Column", "ForeignKey", "Formula", "Index", "Table", "TableName"]
+
+
+@dataclass(frozen=True, slots=True)
+class TableName:
+    """A table is always (schema, name) inside the engine, even while the API shows one schema."""
+
+    schema: str
+    name: str
+
+    def __str__(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+
+@dataclass(frozen=True, slots=True)
+class ForeignKey:
+    constraint: str
+    table: TableName
+    column: str
+    on_update: str
+    on_delete: str
+
+
+@dataclass(frozen=True, slots=True)
+class Formula:
+    result_type: str
+    expression: str
+    strategy: str  # "stored" | "virtual"
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column: its field type, how Postgres stores it, and the rules PolarBase found on it."""
+
+    name: str
+    attnum: int
+    field_type: str
+    pg_type: str  # format_type(), e.g. "character varying(255)", "integer[]"
+    udt_name: str  # pg_type.typname of the column's type, e.g. "varchar", "_text", "email_address"
+    base_type: str  # typname after resolving domains and arrays, e.g. "text", "jsonb", "int8"
+    is_array: bool
+    nullable: bool
+    primary: bool
+    unique: bool
+    default_sql: str | None
+    default_value: Any
+    is_identity: bool
+    generated: str  # "" | "stored" | "virtual"
+    comment: str | None
+    domain: str | None
+    validation: dict[str, Any] | None = None
+    options: tuple[str, ...] | None = None
+    foreign_key: ForeignKey | None = None
+    formula: Formula | None = None
+    checks: tuple[dict[str, Any], ...] = ()
+    ui_name: str | None = None
+    display_format: dict[str, Any] | None = None
+
+    @property
+    def is_read_only(self) -> bool:
+        """Generated columns cannot be written; everything else can, keys and auto fields too."""
+        return self.generated != ""
+
+
+@dataclass(frozen=True, slots=True)
+class Index:
+    name: str
+    table: str
+    columns: tuple[str, ...]
+    unique: bool
+    primary: bool
+    method: str
+    constraint: str | None
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table's shape. ``columns`` keeps catalog order; ``column()`` finds one by name."""
+
+    ref: TableName
+    oid: int
+    comment: str | None
+    columns: tuple[Column, ...]
+    primary_key: tuple[str, ...]
+    indexes: tuple[Index, ...] = ()
+    ui_name: str | None = None
+    has_metadata: bool = False
+    _by_name: dict[str, Column] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_name", {column.name: column for column in self.columns})
+
+    @property
+    def name(self) -> str:
+        return self.ref.name
+
+    def column(self, name: str) -> Column | None:
+        return self._by_name.get(name)
+
+    def has_column(self, name: str) -> bool:
+        return name in self._by_name
+
+    @property
+    def key_column(self) -> Column | None:
+        """The single-column primary key that addresses records, or None for composite/no key."""
+        if len(self.primary_key) != 1:
+            return None
+        return self._by_name.get(self.primary_key[0])

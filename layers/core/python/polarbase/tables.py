@@ -1,0 +1,405 @@
+"""The table service: create, change and drop tables, columns and indexes, with their metadata."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from typing import TYPE_CHECKING, Any
+
+from psycopg import sql
+
+from .errors import (
+    AlreadyExistsError,
+    ColumnNotFoundError,
+    IndexNotFoundError,
+    InvalidInputError,
+    PolarBaseError,
+    RuleViolationError,
+)
+from .schema import (
+    Column,
+    ColumnDefinition,
+    IndexDefinition,
+    Table,
+    TableDefinition,
+    TableName,
+    TableUpdate,
+    column_definition,
+    ddl,
+)
+from .schema.domains import DOMAIN_NAMES, create_domain_statement
+from .schema.fields import DdlContext
+from .schema.formula import compile_formula
+
+if TYPE_CHECKING:
+    from psycopg import AsyncConnection
+
+    from .catalog import Catalog
+    from .database import Database
+    from .metadata import MetadataStore, PresentationRepository
+
+__all__ = ["TableService"]
+
+# Route segments under /rest/db that a table of the same name would shadow.
+RESERVED_TABLE_NAMES = frozenset({"tables", "indexes"})
+_DOMAIN_FOR_TYPE = {"email": "email_address", "url": "url_address", "attachment": "attachment"}
+_VARCHAR_SIZE = re.compile(r"^character varying\((\d+)\)$")
+_CHAR_SIZE = re.compile(r"^character\((\d+)\)$")
+_KEY_TYPES = {
+    "int2": sql.SQL("smallint"),
+    "int4": sql.SQL("integer"),
+    "int8": sql.SQL("bigint"),
+    "uuid": sql.SQL("uuid"),
+    "text": sql.SQL("text"),
+    "numeric": sql.SQL("numeric"),
+}
+_ID_KEY_TYPES = {
+    "integer": sql.SQL("integer"),
+    "biginteger": sql.SQL("bigint"),
+    "uuid": sql.SQL("uuid"),
+    "shortid": sql.SQL("varchar(16)"),
+}
+
+
+def _key_storage(column: Column) -> sql.Composable:
+    """The type a reference to ``column`` is stored in."""
+    if column.base_type in _KEY_TYPES and not column.is_array:
+        return _KEY_TYPES[column.base_type]
+    for pattern, template in ((_VARCHAR_SIZE, "varchar({})"), (_CHAR_SIZE, "char({})")):
+        found = pattern.match(column.pg_type)
+        if found:
+            return sql.SQL(template).format(sql.Literal(int(found.group(1))))
+    if column.base_type == "varchar":
+        return sql.SQL("varchar")
+    raise RuleViolationError(
+        f"column '{column.name}' ({column.pg_type}) cannot be the target of a reference"
+    )
+
+
+class TableService:
+    """Schema changes through PolarBase: each one is one PostgreSQL transaction.
+
+    Display metadata (UI names, formats) is written to the metadata store after the DDL commits,
+    keyed by table OID and column number so it follows renames. Every change bumps the metadata
+    generation, which is how other processes learn that their cached table shapes are stale.
+    """
+
+    def __init__(
+        self,
+        database: Database,
+        catalog: Catalog,
+        store: MetadataStore,
+        presentations: PresentationRepository,
+        schema: str,
+    ) -> None:
+        self.database = database
+        self.catalog = catalog
+        self.store = store
+        self.presentations = presentations
+        self.schema = schema
+
+    def ref(self, name: str) -> TableName:
+        return TableName(self.schema, name)
+
+    def _changed(self, *refs: TableName) -> None:
+        for ref in refs:
+            self.catalog.forget(ref)
+
+        def bump(db: sqlite3.Connection) -> None:
+            db.execute(
+                "INSERT INTO settings (name, value) VALUES ('catalog_generation', '1') "
+                "ON CONFLICT (name) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+            )
+
+        self.store.write(bump)
+
+    # --- tables -----------------------------------------------------------------------------
+
+    async def list_tables(self) -> list[Table]:
+        return await self.catalog.tables(self.schema)
+
+    async def get_table(self, name: str) -> Table:
+        return await self.catalog.table(self.ref(name))
+
+    async def create_table(self, definition: TableDefinition) -> Table:
+        ref = self.ref(definition.name)
+        if definition.name in RESERVED_TABLE_NAMES:
+            raise InvalidInputError(f"name: '{definition.name}' is reserved by the API's routes")
+        if await self.catalog.find(ref) is not None:
+            raise AlreadyExistsError(f"table '{definition.name}' already exists")
+        columns = [column for column in definition.columns if column.name != "id"]
+        names = ["id", *(column.name for column in columns)]
+        if definition.timestamps:
+            names += ["created_at", "updated_at"]
+        duplicates = {name for name in names if names.count(name) > 1}
+        if duplicates:
+            raise InvalidInputError(f"columns: duplicate column names {sorted(duplicates)}")
+        statements: list[sql.Composable] = ddl.create_table_statements(ref, definition)
+        for column in columns:
+            context = await self._context(ref, column, names, id_type=definition.idType)
+            statements += ddl.add_column_statements(ref, column, context)
+        if definition.timestamps:
+            statements += ddl.timestamp_statements(ref)
+        async with self.database.transaction() as connection:
+            await self._ensure_domains(connection, [column.dataType for column in columns])
+            await self.database.execute_on(connection, statements)
+        self._changed(ref)
+        table = await self.catalog.table(ref)
+        if definition.presentation is not None:
+            self.presentations.set_table(
+                self.schema, table.oid, table.name, definition.presentation.uiName
+            )
+        for column in columns:
+            if column.presentation is not None:
+                self._save_presentation(table, table.column(column.name), column)
+        if definition.presentation is not None or any(c.presentation for c in columns):
+            table = await self.catalog.reload(ref)
+        return table
+
+    async def update_table(self, name: str, update: TableUpdate) -> Table:
+        table = await self.get_table(name)
+        ref = table.ref
+        statements: list[sql.Composable] = []
+        sent = update.model_fields_set
+        if "comment" in sent and update.comment != table.comment:
+            statements.append(ddl.comment_table_statement(ref, update.comment))
+        new_ref = ref
+        if update.name is not None and update.name != table.name:
+            if update.name in RESERVED_TABLE_NAMES:
+                raise InvalidInputError(f"name: '{update.name}' is reserved by the API's routes")
+            new_ref = self.ref(update.name)
+            if await self.catalog.find(new_ref) is not None:
+                raise AlreadyExistsError(f"table '{update.name}' already exists")
+            statements.append(ddl.rename_table_statement(ref, update.name))
+        if statements:
+            async with self.database.transaction() as connection:
+                await self.database.execute_on(connection, statements)
+        if "presentation" in sent:
+            ui_name = update.presentation.uiName if update.presentation is not None else None
+            self.presentations.set_table(self.schema, table.oid, new_ref.name, ui_name)
+        self._changed(ref, new_ref)
+        return await self.catalog.table(new_ref)
+
+    async def delete_table(self, name: str, *, cascade: bool = False) -> None:
+        table = await self.get_table(name)
+        async with self.database.transaction() as connection:
+            await self.database.execute_on(
+                connection, [ddl.drop_table_statement(table.ref, cascade=cascade)]
+            )
+        self.presentations.forget_table(self.schema, table.oid)
+        self._changed(table.ref)
+
+    # --- columns ----------------------------------------------------------------------------
+
+    async def add_column(self, table_name: str, definition: ColumnDefinition) -> Column:
+        table = await self.get_table(table_name)
+        if table.has_column(definition.name):
+            raise AlreadyExistsError(
+                f"column '{definition.name}' already exists in table '{table.name}'"
+            )
+        names = [column.name for column in table.columns] + [definition.name]
+        context = await self._context(table.ref, definition, names, table=table)
+        statements = ddl.add_column_statements(table.ref, definition, context)
+        async with self.database.transaction() as connection:
+            await self._ensure_domains(connection, [definition.dataType])
+            await self._check_virtual(connection, definition)
+            await self.database.execute_on(connection, statements)
+        self._changed(table.ref)
+        table = await self.catalog.table(table.ref)
+        if definition.presentation is not None:
+            self._save_presentation(table, table.column(definition.name), definition)
+            table = await self.catalog.reload(table.ref)
+        column = table.column(definition.name)
+        assert column is not None
+        return column
+
+    async def alter_column(
+        self,
+        table_name: str,
+        column_name: str,
+        definition: ColumnDefinition,
+        *,
+        save_presentation_on_failure: bool = False,
+    ) -> Column:
+        """Make the column match ``definition`` (a full definition, as in the original)."""
+        table = await self.get_table(table_name)
+        current = table.column(column_name)
+        if current is None:
+            raise ColumnNotFoundError(table.name, column_name)
+        if definition.name != column_name and table.has_column(definition.name):
+            raise AlreadyExistsError(
+                f"column '{definition.name}' already exists in table '{table.name}'"
+            )
+        try:
+            names = [c.name for c in table.columns if c.name != column_name] + [definition.name]
+            context = await self._context(table.ref, definition, names, table=table)
+            statements = ddl.alter_column_statements(
+                table, current, definition, context, column_definition(current)
+            )
+            async with self.database.transaction() as connection:
+                await self._ensure_domains(connection, [definition.dataType])
+                await self.database.execute_on(connection, statements)
+        except PolarBaseError:
+            if save_presentation_on_failure and definition.presentation is not None:
+                self._save_presentation(
+                    table, current, definition.model_copy(update={"name": column_name})
+                )
+                self._changed(table.ref)
+            raise
+        self._changed(table.ref)
+        table = await self.catalog.table(table.ref)
+        column = table.column(definition.name)
+        assert column is not None
+        if "presentation" in definition.model_fields_set:
+            self._save_presentation(table, column, definition)
+            table = await self.catalog.reload(table.ref)
+            column = table.column(definition.name)
+            assert column is not None
+        return column
+
+    async def drop_column(self, table_name: str, column_name: str) -> None:
+        table = await self.get_table(table_name)
+        column = table.column(column_name)
+        if column is None:
+            raise ColumnNotFoundError(table.name, column_name)
+        async with self.database.transaction() as connection:
+            await self.database.execute_on(
+                connection, [ddl.drop_column_statement(table.ref, column_name)]
+            )
+        self.presentations.forget_column(self.schema, table.oid, column.attnum)
+        self._changed(table.ref)
+
+    # --- indexes ----------------------------------------------------------------------------
+
+    async def list_indexes(self, table_name: str | None = None) -> list[tuple[Table, Any]]:
+        if table_name is not None:
+            tables = [await self.get_table(table_name)]
+        else:
+            tables = await self.list_tables()
+        return [(table, index) for table in tables for index in table.indexes]
+
+    async def create_index(self, definition: IndexDefinition) -> IndexDefinition:
+        table = await self.get_table(definition.tableName)
+        for name in definition.columnNames:
+            if not table.has_column(name):
+                raise InvalidInputError(
+                    f"columnNames: unknown column '{name}' in table '{table.name}'"
+                )
+        async with self.database.transaction() as connection:
+            await self.database.execute_on(
+                connection, [ddl.create_index_statement(self.schema, definition)]
+            )
+        self._changed(table.ref)
+        return definition
+
+    async def drop_index(self, name: str) -> None:
+        tables = await self.list_tables()
+        owner = next((t for t in tables for index in t.indexes if index.name == name), None)
+        if owner is None:
+            raise IndexNotFoundError(name)
+        async with self.database.transaction() as connection:
+            await self.database.execute_on(
+                connection, [ddl.drop_index_statement(self.schema, name)]
+            )
+        self._changed(owner.ref)
+
+    # --- helpers ----------------------------------------------------------------------------
+
+    async def _context(
+        self,
+        ref: TableName,
+        definition: ColumnDefinition,
+        names: list[str],
+        *,
+        table: Table | None = None,
+        id_type: str | None = None,
+    ) -> DdlContext:
+        reference_type = None
+        formula_sql = None
+        if definition.dataType == "reference":
+            reference_type = await self._reference_type(ref, definition, table, id_type)
+        if definition.dataType == "formula":
+            assert definition.formula is not None
+            formula_sql = compile_formula(
+                definition.formula.expression,
+                columns=[name for name in names if name != definition.name],
+            )
+        return DdlContext(table=ref, reference_type=reference_type, formula_sql=formula_sql)
+
+    async def _reference_type(
+        self,
+        ref: TableName,
+        definition: ColumnDefinition,
+        table: Table | None,
+        id_type: str | None,
+    ) -> sql.Composable:
+        target = definition.foreignKey
+        assert target is not None
+        if target.table == ref.name and table is None:
+            # A table that refers to itself while being created: only its key exists yet.
+            if target.column.name != "id" or id_type is None:
+                raise InvalidInputError(
+                    f"foreignKey of column '{definition.name}': a new table can only refer to "
+                    "its own 'id'"
+                )
+            return _ID_KEY_TYPES[id_type]
+        target_table = (
+            table if target.table == ref.name else await self.catalog.find(self.ref(target.table))
+        )
+        if target_table is None:
+            raise InvalidInputError(
+                f"foreignKey of column '{definition.name}': table '{target.table}' not found"
+            )
+        target_column = target_table.column(target.column.name)
+        if target_column is None:
+            raise InvalidInputError(
+                f"foreignKey of column '{definition.name}': column '{target.column.name}' not "
+                f"found in table '{target.table}'"
+            )
+        return _key_storage(target_column)
+
+    async def _ensure_domains(self, connection: AsyncConnection[Any], types: list[str]) -> None:
+        wanted = sorted({_DOMAIN_FOR_TYPE[kind] for kind in types if kind in _DOMAIN_FOR_TYPE})
+        if not wanted:
+            return
+        cursor = await connection.execute(
+            "SELECT t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
+            "WHERE n.nspname = %s AND t.typname = ANY(%s)",
+            (self.schema, wanted),
+        )
+        present = {row[0] for row in await cursor.fetchall()}
+        missing = [name for name in wanted if name not in present and name in DOMAIN_NAMES]
+        await self.database.execute_on(
+            connection, [create_domain_statement(self.schema, name) for name in missing]
+        )
+
+    async def _check_virtual(
+        self, connection: AsyncConnection[Any], definition: ColumnDefinition
+    ) -> None:
+        formula = definition.formula
+        if (
+            formula is not None
+            and formula.strategy == "virtual"
+            and (connection.info.server_version < 180000)
+        ):
+            raise RuleViolationError(
+                f"column '{definition.name}': virtual formulas need PostgreSQL 18 or later"
+            )
+
+    def _save_presentation(
+        self, table: Table, column: Column | None, definition: ColumnDefinition
+    ) -> None:
+        if column is None:
+            return
+        shown = definition.presentation
+        self.presentations.set_column(
+            self.schema,
+            table.oid,
+            column.attnum,
+            definition.name,
+            shown.uiName if shown is not None else None,
+            shown.format if shown is not None else None,
+        )
+
+
+__all__ += ["RESERVED_TABLE_NAMES"]
