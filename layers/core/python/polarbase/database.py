@@ -53,7 +53,6 @@ class Database:
             open=False,
             timeout=10.0,
             kwargs={"autocommit": True, "prepare_threshold": prepare_threshold},
-            check=AsyncConnectionPool.check_connection,
             name="polarbase",
         )
 

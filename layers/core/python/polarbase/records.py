@@ -48,6 +48,7 @@ if TYPE_CHECKING:
 __all__ = ["RecordService"]
 
 TableCheck = Callable[[str], bool]
+_MAX_PAGE = 2**31 - 1  # the page number travels as a Postgres integer
 
 
 def _allow_all(_: str) -> bool:
@@ -71,7 +72,7 @@ class RecordService:
         self.max_page_size = max_page_size
 
     async def _run(self, name: str, build: Callable[[Table], Statement]) -> str | None:
-        ref = TableName(self.schema, name)
+        ref = self._ref(name)
         for attempt in (1, 2):
             table = await self.catalog.table(ref)
             statement = build(table)
@@ -82,6 +83,12 @@ class RecordService:
                 if attempt == 2:
                     raise TableNotFoundError(name) from None
         return None  # pragma: no cover
+
+    def _ref(self, name: str) -> TableName:
+        # Postgres names never hold NUL, and a NUL cannot even travel as a parameter.
+        if "\x00" in name:
+            raise TableNotFoundError(name.replace("\x00", "\\0"))
+        return TableName(self.schema, name)
 
     @staticmethod
     def _key(table: Table) -> Column:
@@ -124,17 +131,24 @@ class RecordService:
         count: CountMode = "exact",
         may_use: TableCheck = _allow_all,
     ) -> str:
-        if page < 1:
-            raise InvalidInputError("page: must be 1 or more")
+        if not 1 <= page <= _MAX_PAGE:
+            raise InvalidInputError(f"page: must be between 1 and {_MAX_PAGE}")
+        if search is not None and "\x00" in search:
+            raise InvalidInputError("search: may not contain the NUL character")
         limit = self.max_page_size if limit is None else limit
         if not 1 <= limit <= self.max_page_size:
             raise InvalidInputError(f"limit: must be between 1 and {self.max_page_size}")
 
-        table = await self.catalog.table(TableName(self.schema, name))
+        table = await self.catalog.table(self._ref(name))
         targets = await self._expansion_targets(table, expand, may_use)
 
         def build(table: Table) -> Statement:
-            key = self._key(table)
+            key = table.key_column  # a table without one is listed, but has no cursors
+            if key is None and after:
+                raise InvalidInputError(
+                    f"after: table '{table.name}' has no single-column primary key, so no "
+                    "cursors; use page and limit"
+                )
             sort_keys = parse_sort(sort, table, key)
             request = ListRequest(
                 table=table,
@@ -190,7 +204,7 @@ class RecordService:
         expand: Sequence[str] = (),
         may_use: TableCheck = _allow_all,
     ) -> str:
-        table = await self.catalog.table(TableName(self.schema, name))
+        table = await self.catalog.table(self._ref(name))
         targets = await self._expansion_targets(table, expand, may_use)
 
         def build(table: Table) -> Statement:

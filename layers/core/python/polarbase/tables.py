@@ -170,7 +170,7 @@ class TableService:
             new_ref = self.ref(update.name)
             if await self.catalog.find(new_ref) is not None:
                 raise AlreadyExistsError(f"table '{update.name}' already exists")
-            statements.append(ddl.rename_table_statement(ref, update.name))
+            statements += ddl.rename_table_statements(table, update.name)
         if statements:
             async with self.database.transaction() as connection:
                 await self.database.execute_on(connection, statements)
@@ -279,7 +279,10 @@ class TableService:
         return [(table, index) for table in tables for index in table.indexes]
 
     async def create_index(self, definition: IndexDefinition) -> IndexDefinition:
-        table = await self.get_table(definition.tableName)
+        # The table is named in the body, not the path: an unknown one is bad input (400).
+        table = await self.catalog.find(self.ref(definition.tableName))
+        if table is None:
+            raise InvalidInputError(f"tableName: table '{definition.tableName}' not found")
         for name in definition.columnNames:
             if not table.has_column(name):
                 raise InvalidInputError(

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI
-from starlette.middleware.cors import CORSMiddleware
-from starlette.middleware.gzip import GZipMiddleware
+from fastapi.openapi.utils import get_openapi
 
+from .edge import EdgeMiddleware
 from .errors import install_error_handlers
-from .routes import health_router, keys_router, records_router, tables_router
+from .openapi import RECORD_PATHS
+from .routes import health_router, keys_router, record_routes, tables_router
 
 if TYPE_CHECKING:
     from ..runtime import Runtime
@@ -53,16 +54,27 @@ def create_app(runtime: Runtime, *, manage_runtime: bool = True) -> FastAPI:
     origins = [
         origin.strip() for origin in runtime.settings.cors_origins.split(",") if origin.strip()
     ]
-    app.add_middleware(GZipMiddleware, minimum_size=2048)
-    app.add_middleware(
-        CORSMiddleware,
-        allow_origins=origins,
-        allow_methods=["*"],
-        allow_headers=["*"],
-        expose_headers=["Retry-After"],
-    )
+    app.add_middleware(EdgeMiddleware, origins=origins)
     app.include_router(health_router(runtime))
     app.include_router(keys_router(runtime))
     app.include_router(tables_router(runtime), prefix=REST_PREFIX)
-    app.include_router(records_router(runtime), prefix=REST_PREFIX)
+    # After the schema routes, so /rest/db/tables is never read as a table called "tables".
+    app.router.routes.extend(record_routes(runtime))
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(
+                title=app.title,
+                version=app.version,
+                description=app.description,
+                routes=app.routes,
+            )
+            schema["paths"].update(RECORD_PATHS)
+            schema.setdefault("components", {})["securitySchemes"] = {
+                "ApiKey": {"type": "apiKey", "in": "header", "name": "x-api-key"}
+            }
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     return app

@@ -7,6 +7,7 @@ from psycopg.types.json import Jsonb
 
 from ..schema.model import Table
 from .filter import Condition, FilterNode, Operator
+from .names import ident
 from .statement import Params
 
 __all__ = ["compile_filter", "compile_search", "escape_like", "searchable_columns"]
@@ -34,7 +35,7 @@ def escape_like(text: str) -> str:
 
 
 def _condition(node: Condition, source: sql.Identifier, params: Params) -> sql.Composable:
-    column = sql.SQL("{}.{}").format(source, sql.Identifier(node.column.name))
+    column = sql.SQL("{}.{}").format(source, ident(node.column.name))
     operator, value = node.operator, node.value
     is_json = node.column.base_type in ("json", "jsonb") and not node.column.is_array
     if operator is Operator.IS_NULL:
@@ -109,7 +110,6 @@ def compile_search(
     pattern = params.add("%" + escape_like(term) + "%")
     return sql.SQL("({})").format(
         sql.SQL(" OR ").join(
-            sql.SQL("{}.{} ILIKE {}").format(source, sql.Identifier(name), pattern)
-            for name in names
+            sql.SQL("{}.{} ILIKE {}").format(source, ident(name), pattern) for name in names
         )
     )

@@ -162,8 +162,7 @@ class _Parser:
                 )
             return Condition(column, operator, [coerce_value(column, item) for item in items])
         if operator in _PATTERNS:
-            if not isinstance(value, str):
-                raise UnfitValueError("takes a text pattern")
+            _check_pattern(value)
             if column.is_array or base == "json":
                 raise InvalidFilterError(
                     f"filter on column '{name}': '{operator.value}' does not apply to "
@@ -181,11 +180,19 @@ class _Parser:
         if column.base_type in ("json", "jsonb") and operator is Operator.CONTAINS:
             return Condition(column, operator, value)
         if operator is Operator.CONTAINS and isinstance(value, str):
+            _check_pattern(value)
             return Condition(column, operator, value)  # substring, case-insensitive
         raise InvalidFilterError(
             f"filter on column '{column.name}': '{operator.value}' applies to multi-select, "
             "list and json columns (and 'contains' to text)"
         )
+
+
+def _check_pattern(value: Any) -> None:
+    if not isinstance(value, str):
+        raise UnfitValueError("takes a text pattern")
+    if "\x00" in value:
+        raise UnfitValueError("pattern may not contain the NUL character")
 
 
 def parse_filter(raw: Any, table: Table) -> FilterNode | None:

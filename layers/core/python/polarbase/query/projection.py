@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from psycopg import sql
 
 from ..schema.model import Column, Table
+from .names import ident, name_literal
 
-__all__ = ["Expansion", "column_json", "row_json", "type_cast"]
+__all__ = ["Expansion", "column_json", "row_json", "shape_key", "table_row_json", "type_cast"]
 
 # json_build_object takes at most 100 arguments: 50 key/value pairs.
 _MAX_PAIRS = 50
@@ -47,7 +49,7 @@ def type_cast(column: Column) -> sql.Composable | None:
 
 def column_json(column: Column, source: sql.Identifier) -> sql.Composable:
     """How a column's value goes into JSON: points as {x, y}, timestamps as ISO 8601 in UTC."""
-    value = sql.SQL("{}.{}").format(source, sql.Identifier(column.name))
+    value = sql.SQL("{}.{}").format(source, ident(column.name))
     if column.base_type == "point" and not column.is_array:
         return sql.SQL(
             "CASE WHEN {0} IS NULL THEN NULL ELSE json_build_object('x', {0}[0], 'y', {0}[1]) END"
@@ -63,14 +65,13 @@ def row_json(
     columns: tuple[Column, ...] | list[Column],
     source: sql.Identifier,
     expansions: tuple[Expansion, ...] = (),
-    schema: str = "public",
 ) -> sql.Composable:
     """A ``json`` object of the row aliased ``source``: its columns, then its expansions."""
     items: list[tuple[str, sql.Composable]] = [
         (column.name, column_json(column, source)) for column in columns
     ]
     for number, expansion in enumerate(expansions):
-        target = sql.Identifier(f"x{number}")
+        target = ident(f"x{number}")
         target_key = expansion.target.column(expansion.column.foreign_key.column)  # type: ignore[union-attr]
         assert target_key is not None
         items.append(
@@ -78,24 +79,49 @@ def row_json(
                 expansion.alias,
                 sql.SQL("(SELECT {} FROM {} AS {} WHERE {}.{} = {}.{})").format(
                     row_json(expansion.target.columns, target),
-                    sql.Identifier(expansion.target.ref.schema, expansion.target.ref.name),
+                    ident(expansion.target.ref.schema, expansion.target.ref.name),
                     target,
                     target,
-                    sql.Identifier(target_key.name),
+                    ident(target_key.name),
                     source,
-                    sql.Identifier(expansion.column.name),
+                    ident(expansion.column.name),
                 ),
             )
         )
     if len(items) <= _MAX_PAIRS:
         return sql.SQL("json_build_object({})").format(
             sql.SQL(", ").join(
-                sql.SQL("{}, {}").format(sql.Literal(name), value) for name, value in items
+                sql.SQL("{}, {}").format(name_literal(name), value) for name, value in items
             )
         )
     # Wide rows: a sub-select whose column names become the keys, in order, without a limit.
     return sql.SQL("(SELECT row_to_json(wide) FROM (SELECT {}) AS wide)").format(
-        sql.SQL(", ").join(
-            sql.SQL("{} AS {}").format(value, sql.Identifier(name)) for name, value in items
-        )
+        sql.SQL(", ").join(sql.SQL("{} AS {}").format(value, ident(name)) for name, value in items)
+    )
+
+
+def table_row_json(
+    table: Table,
+    columns: tuple[Column, ...],
+    source: sql.Identifier,
+    expansions: tuple[Expansion, ...] = (),
+) -> sql.SQL:
+    """``row_json`` for a column subset of ``table``, rendered once per table shape."""
+    key = ("row", source.as_string(None), shape_key(columns, expansions))
+    return table.fragment(key, lambda: row_json(columns, source, expansions))
+
+
+def shape_key(columns: tuple[Column, ...], expansions: tuple[Expansion, ...]) -> tuple[Any, ...]:
+    """What a projection's SQL depends on, as a hashable key."""
+    return (
+        tuple(column.name for column in columns),
+        tuple(
+            (
+                expansion.column.name,
+                expansion.alias,
+                expansion.target.oid,
+                tuple((c.name, c.base_type, c.is_array) for c in expansion.target.columns),
+            )
+            for expansion in expansions
+        ),
     )

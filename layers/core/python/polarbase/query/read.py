@@ -9,20 +9,21 @@ from psycopg.types.json import Jsonb
 
 from ..schema.model import Column, Table
 from .compile_filter import compile_filter, compile_search
-from .projection import Expansion, row_json, type_cast
+from .names import ident
+from .projection import Expansion, shape_key, table_row_json, type_cast
 from .request import ListRequest, SortKey
 from .statement import Params, Statement
 
 __all__ = ["get_statement", "key_param", "list_statement"]
 
-_SOURCE = sql.Identifier("t")
+_SOURCE = ident("t")
 # Below this many rows by the statistics, an estimated count is made exact: it is cheap there,
 # and statistics of small, young tables are often stale.
 _ESTIMATE_FLOOR = 1000
 
 
 def _table_sql(table: Table) -> sql.Identifier:
-    return sql.Identifier(table.ref.schema, table.ref.name)
+    return ident(table.ref.schema, table.ref.name)
 
 
 def key_param(column: Column, value: Any, params: Params) -> sql.Composable:
@@ -38,22 +39,31 @@ def get_statement(
     fields: tuple[Column, ...],
     expand: tuple[Expansion, ...],
 ) -> Statement:
-    params = Params()
-    query = sql.SQL("SELECT {}::text FROM {} AS {} WHERE {}.{} = {}").format(
-        row_json(fields, _SOURCE, expand),
-        _table_sql(table),
-        _SOURCE,
-        _SOURCE,
-        sql.Identifier(key.name),
-        key_param(key, record_id, params),
-    )
-    return Statement(query, params.values)
+    def build() -> sql.Composable:
+        return sql.SQL("SELECT {}::text FROM {} AS {} WHERE {}.{} = {}").format(
+            table_row_json(table, fields, _SOURCE, expand),
+            _table_sql(table),
+            _SOURCE,
+            _SOURCE,
+            ident(key.name),
+            _typed(key, sql.Placeholder("id")),
+        )
+
+    query = table.fragment(("get", key.name, shape_key(fields, expand)), build)
+    return Statement(query, {"id": record_id})
+
+
+def _typed(column: Column, placeholder: sql.Composable) -> sql.Composable:
+    cast = type_cast(column)
+    return sql.SQL("{}::{}").format(placeholder, cast) if cast is not None else placeholder
 
 
 def _order_by(sort: tuple[SortKey, ...]) -> sql.Composable:
+    if not sort:  # a table without a key, listed without a sort: its physical order
+        return sql.SQL("{}.ctid").format(_SOURCE)
     return sql.SQL(", ").join(
         sql.SQL("{}.{} {}").format(
-            _SOURCE, sql.Identifier(key.column.name), sql.SQL("DESC" if key.descending else "ASC")
+            _SOURCE, ident(key.column.name), sql.SQL("DESC" if key.descending else "ASC")
         )
         for key in sort
     )
@@ -73,11 +83,11 @@ def _after(sort: tuple[SortKey, ...], values: tuple[Any, ...], params: Params) -
     """
     alternatives: list[sql.Composable] = []
     for position, key in enumerate(sort):
-        column_sql = sql.SQL("{}.{}").format(_SOURCE, sql.Identifier(key.column.name))
+        column_sql = sql.SQL("{}.{}").format(_SOURCE, ident(key.column.name))
         value = values[position]
         terms: list[sql.Composable] = []
         for earlier, earlier_value in zip(sort[:position], values[:position], strict=True):
-            earlier_sql = sql.SQL("{}.{}").format(_SOURCE, sql.Identifier(earlier.column.name))
+            earlier_sql = sql.SQL("{}.{}").format(_SOURCE, ident(earlier.column.name))
             if earlier_value is None:
                 terms.append(sql.SQL("{} IS NULL").format(earlier_sql))
             else:
@@ -106,64 +116,107 @@ def _after(sort: tuple[SortKey, ...], values: tuple[Any, ...], params: Params) -
     return sql.SQL("({})").format(sql.SQL(" OR ").join(alternatives))
 
 
-def _count(request: ListRequest, where: sql.Composable, params: Params) -> sql.Composable:
-    table = _table_sql(request.table)
-    exact = sql.SQL("(SELECT count(*) FROM {} AS {} WHERE {})").format(table, _SOURCE, where)
+def _count(request: ListRequest, where: sql.Composable | None) -> sql.Composable:
+    table = request.table
     if request.count == "none":
         return sql.SQL("NULL::bigint")
-    if request.count == "estimated" and request.filter is None and not request.search:
-        return sql.SQL(
-            "(SELECT CASE WHEN c.reltuples >= {} THEN c.reltuples::bigint ELSE {} END "
-            "FROM pg_class c WHERE c.oid = {}::oid)"
-        ).format(sql.Literal(_ESTIMATE_FLOOR), exact, params.add(request.table.oid))
-    return exact
+
+    def exact() -> sql.Composable:
+        return sql.Composed(
+            [
+                table.fragment(
+                    ("count-head",),
+                    lambda: sql.SQL("(SELECT count(*) FROM {} AS {} WHERE ").format(
+                        _table_sql(table), _SOURCE
+                    ),
+                ),
+                where if where is not None else sql.SQL("TRUE"),
+                sql.SQL(")"),
+            ]
+        )
+
+    if request.count == "estimated" and where is None:
+        return table.fragment(
+            ("estimate",),
+            lambda: sql.SQL(
+                "(SELECT CASE WHEN c.reltuples >= {} THEN c.reltuples::bigint ELSE {} END "
+                "FROM pg_class c WHERE c.oid = {}::oid)"
+            ).format(sql.Literal(_ESTIMATE_FLOOR), exact(), sql.Literal(table.oid)),
+        )
+    return exact()
+
+
+def _next_cursor(request: ListRequest) -> sql.Composable:
+    """The sort values of the page's last row, base64url, when the page is full.
+
+    A table without a key has no unique order, so it gets no cursor.
+    """
+    if request.key is None:
+        return sql.SQL("NULL::text")
+    return sql.SQL(
+        "(SELECT rtrim(translate(encode(convert_to("
+        "json_build_array({keys})::text, 'UTF8'), 'base64'), E'+/\\n', '-_'), '=') "
+        "FROM page AS {t} OFFSET %(limit)s - 1 LIMIT 1)"
+    ).format(
+        t=_SOURCE,
+        keys=sql.SQL(", ").join(
+            sql.SQL("{}.{}").format(_SOURCE, ident(key.column.name)) for key in request.sort
+        ),
+    )
 
 
 def list_statement(request: ListRequest) -> Statement:
     """The page and its pagination as one JSON object, in one statement.
 
-    ``pagination.nextCursor`` is set when the page is full; passing it back as ``after`` gives
-    the next page by keyset, which stays fast however deep it goes.
+    Rows are chosen first and only the page's rows are turned into JSON. ``pagination.nextCursor``
+    is set when the page is full; passing it back as ``after`` gives the next page by keyset,
+    which stays fast however deep it goes. The parts that depend only on the table shape are
+    rendered once (``Table.fragment``); only the filter is composed per request.
     """
+    table = request.table
     params = Params()
     conditions: list[sql.Composable] = []
     if request.filter is not None:
         conditions.append(compile_filter(request.filter, _SOURCE, params))
     if request.search:
-        conditions.append(compile_search(request.table, request.search, _SOURCE, params))
-    count_where = sql.SQL(" AND ").join(conditions) if conditions else sql.SQL("TRUE")
+        conditions.append(compile_search(table, request.search, _SOURCE, params))
+    where = sql.SQL(" AND ").join(conditions) if conditions else None
     page_conditions = list(conditions)
     if request.after is not None:
         page_conditions.append(_after(request.sort, request.after, params))
     page_where = sql.SQL(" AND ").join(page_conditions) if page_conditions else sql.SQL("TRUE")
-    limit = params.add(request.limit)
-    offset = 0 if request.after is not None else (request.page - 1) * request.limit
-    cursor_keys = sql.SQL(", ").join(
-        sql.SQL("{}.{}").format(_SOURCE, sql.Identifier(key.column.name)) for key in request.sort
+    sort_key = tuple((key.column.name, key.descending) for key in request.sort)
+    head = table.fragment(
+        ("list-head",),
+        lambda: sql.SQL(
+            "WITH page AS MATERIALIZED (SELECT {t}.* FROM {table} AS {t} WHERE "
+        ).format(t=_SOURCE, table=_table_sql(table)),
     )
-    query = sql.SQL(
-        "WITH page AS MATERIALIZED ("
-        "SELECT {row} AS j, json_build_array({keys})::text AS k FROM {table} AS {t} "
-        "WHERE {where} ORDER BY {order} LIMIT {limit} OFFSET {offset}) "
-        "SELECT json_build_object("
-        "'rows', coalesce((SELECT json_agg(page.j) FROM page), '[]'::json), "
-        "'pagination', json_build_object("
-        "'page', {page}::int, 'limit', {limit}::int, 'total', c.total, "
-        "'pages', CASE WHEN c.total IS NULL THEN NULL "
-        "ELSE greatest(1, ceil(c.total::numeric / {limit}))::bigint END, "
-        "'nextCursor', (SELECT rtrim(translate(encode(convert_to(page.k, 'UTF8'), 'base64'), "
-        "E'+/\\n', '-_'), '=') FROM page OFFSET {limit} - 1 LIMIT 1)))::text "
-        "FROM (SELECT {count} AS total) AS c"
-    ).format(
-        row=row_json(request.fields, _SOURCE, request.expand),
-        keys=cursor_keys,
-        table=_table_sql(request.table),
-        t=_SOURCE,
-        where=page_where,
-        order=_order_by(request.sort),
-        limit=limit,
-        offset=params.add(offset),
-        page=params.add(None if request.after is not None else request.page),
-        count=_count(request, count_where, params),
+    middle = table.fragment(
+        ("list-order", sort_key),
+        lambda: sql.SQL(
+            " ORDER BY {order} LIMIT %(limit)s OFFSET %(offset)s), total AS MATERIALIZED (SELECT "
+        ).format(order=_order_by(request.sort)),
     )
-    return Statement(query, params.values)
+    tail = table.fragment(
+        ("list-tail", sort_key, shape_key(request.fields, request.expand)),
+        lambda: sql.SQL(
+            " AS total) SELECT json_build_object("
+            "'rows', coalesce((SELECT json_agg({row}) FROM page AS {t}), '[]'::json), "
+            "'pagination', json_build_object("
+            "'page', %(page)s::int, 'limit', %(limit)s::int, 'total', total.total, "
+            "'pages', CASE WHEN total.total IS NULL THEN NULL "
+            "ELSE greatest(1, ceil(total.total::numeric / %(limit)s))::bigint END, "
+            "'nextCursor', {next_cursor}))::text FROM total"
+        ).format(
+            row=table_row_json(table, request.fields, _SOURCE, request.expand),
+            t=_SOURCE,
+            next_cursor=_next_cursor(request),
+        ),
+    )
+    query = sql.Composed([head, page_where, middle, _count(request, where), tail])
+    values = dict(params.values)
+    values["limit"] = request.limit
+    values["offset"] = 0 if request.after is not None else (request.page - 1) * request.limit
+    values["page"] = None if request.after is not None else request.page
+    return Statement(query, values)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, Literal
 
 import orjson
@@ -15,6 +17,7 @@ from ..errors import InvalidFilterError, InvalidInputError
 from ..schema.model import Column, Table
 from .filter import FilterNode, parse_filter
 from .projection import Expansion
+from .values import UnfitValueError, coerce_value
 
 __all__ = [
     "CountMode",
@@ -42,7 +45,7 @@ class ListRequest:
     """Everything ``GET /rest/db/{table}`` can ask for, checked against the table."""
 
     table: Table
-    key: Column
+    key: Column | None  # None for a table without a single-column primary key: no cursors
     fields: tuple[Column, ...]
     filter: FilterNode | None = None
     search: str | None = None
@@ -81,8 +84,12 @@ def parse_fields(text: str | None, table: Table) -> tuple[Column, ...]:
     return tuple(columns) or table.columns
 
 
-def parse_sort(text: str | None, table: Table, key: Column) -> tuple[SortKey, ...]:
-    """``sort=a:asc,b:desc`` (``-b`` also means descending), always ending with the key."""
+def parse_sort(text: str | None, table: Table, key: Column | None) -> tuple[SortKey, ...]:
+    """``sort=a:asc,b:desc`` (``-b`` also means descending), always ending with the key.
+
+    ``key`` is None for a table without a single-column primary key; its order then has no
+    tie-breaker, and may be empty.
+    """
     keys: list[SortKey] = []
     for part in (text or "").split(","):
         part = part.strip()
@@ -105,7 +112,7 @@ def parse_sort(text: str | None, table: Table, key: Column) -> tuple[SortKey, ..
             raise InvalidInputError(f"sort: geo-point column '{column.name}' cannot be sorted")
         if all(existing.column.name != column.name for existing in keys):
             keys.append(SortKey(column, descending))
-    if all(existing.column.name != key.name for existing in keys):
+    if key is not None and all(existing.column.name != key.name for existing in keys):
         keys.append(SortKey(key, False))
     return tuple(keys)
 
@@ -153,12 +160,33 @@ def encode_cursor(values: list[Any]) -> str:
 
 
 def decode_cursor(text: str, sort: tuple[SortKey, ...]) -> tuple[Any, ...]:
-    """The sort values of the row a keyset page starts after, from an ``after`` cursor."""
+    """The sort values of the row a keyset page starts after, from an ``after`` cursor.
+
+    Numbers are read as Decimals, so a numeric sort value stays exact: rounded to a float it
+    could compare equal to its own row and the page would repeat. JSON values keep floats.
+    """
     try:
         padded = text.strip() + "=" * (-len(text.strip()) % 4)
-        values = orjson.loads(base64.urlsafe_b64decode(padded))
-    except (binascii.Error, ValueError, orjson.JSONDecodeError):
+        raw = base64.urlsafe_b64decode(padded)
+        exact = json.loads(raw, parse_float=Decimal)
+        plain = json.loads(raw)
+    except (binascii.Error, ValueError, RecursionError):
         raise InvalidFilterError("after: not a cursor returned by this API") from None
-    if not isinstance(values, list) or len(values) != len(sort):
+    if not isinstance(exact, list) or len(exact) != len(sort):
         raise InvalidFilterError("after: the cursor does not match this sort order")
-    return tuple(values)
+    return tuple(
+        _cursor_value(key.column, value, plain_value)
+        for key, value, plain_value in zip(sort, exact, plain, strict=True)
+    )
+
+
+def _cursor_value(column: Column, value: Any, plain_value: Any) -> Any:
+    """A cursor is the caller's text: each value is checked like a filter value."""
+    if column.base_type in ("json", "jsonb") and not column.is_array:
+        return plain_value
+    try:
+        return coerce_value(column, value)
+    except UnfitValueError as problem:
+        raise InvalidFilterError(
+            f"after: the cursor does not match this sort order (column '{column.name}': {problem})"
+        ) from None

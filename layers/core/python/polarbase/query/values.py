@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import uuid
 from datetime import date, datetime, time
+from decimal import Decimal
 from typing import Any
 
 from ..schema.domains import ATTACHMENT_KEYS, is_email, is_url
@@ -39,11 +40,13 @@ def _integer(value: Any, base: str) -> int:
         raise UnfitValueError(f"{_describe(value)} is not an integer")
     limit = _INTEGER_RANGES.get(base, 2**63)
     if not -limit <= value < limit:
-        raise UnfitValueError(f"{value} is out of range for this column")
+        raise UnfitValueError(f"{_describe(value)} is out of range for this column")
     return value
 
 
-def _number(value: Any) -> int | float:
+def _number(value: Any) -> int | float | Decimal:
+    if isinstance(value, Decimal) and value.is_finite():
+        return value
     if isinstance(value, bool):
         raise UnfitValueError(f"{_describe(value)} is not a number")
     if isinstance(value, str):

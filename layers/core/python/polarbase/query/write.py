@@ -12,7 +12,8 @@ from ..errors import InvalidInputError
 from ..schema.model import Column, Table
 from .compile_filter import compile_filter
 from .filter import FilterNode
-from .projection import row_json, type_cast
+from .names import ident
+from .projection import table_row_json, type_cast
 from .read import key_param
 from .statement import Params, Statement
 from .values import UnfitValueError, coerce_value
@@ -28,12 +29,12 @@ __all__ = [
     "update_where_statement",
 ]
 
-_SOURCE = sql.Identifier("t")
-_ROW = sql.Identifier("r")
+_SOURCE = ident("t")
+_ROW = ident("r")
 
 
 def _table_sql(table: Table) -> sql.Identifier:
-    return sql.Identifier(table.ref.schema, table.ref.name)
+    return ident(table.ref.schema, table.ref.name)
 
 
 def check_record(table: Table, record: Any, where: str) -> dict[str, Any]:
@@ -62,7 +63,7 @@ def check_record(table: Table, record: Any, where: str) -> dict[str, Any]:
 
 
 def _returning(table: Table, source: sql.Identifier) -> sql.Composable:
-    return row_json(table.columns, source)
+    return table_row_json(table, table.columns, source)
 
 
 def insert_statement(table: Table, records: Sequence[dict[str, Any]]) -> Statement:
@@ -79,7 +80,7 @@ def insert_statement(table: Table, records: Sequence[dict[str, Any]]) -> Stateme
     for number, (names, rows) in enumerate(groups.items()):
         target = sql.SQL("INSERT INTO {} AS {}").format(_table_sql(table), _SOURCE)
         if names:
-            columns = sql.SQL(", ").join(sql.Identifier(name) for name in names)
+            columns = sql.SQL(", ").join(ident(name) for name in names)
             source = sql.SQL(
                 "{target} ({columns}) SELECT {columns} "
                 "FROM json_populate_recordset(NULL::{table}, {rows})"
@@ -87,17 +88,14 @@ def insert_statement(table: Table, records: Sequence[dict[str, Any]]) -> Stateme
                 target=target, columns=columns, table=_table_sql(table), rows=params.add(Json(rows))
             )
         else:
-            first = sql.Identifier(table.columns[0].name)
+            first = ident(table.columns[0].name)
             defaults = sql.SQL(", ").join(sql.SQL("(DEFAULT)") for _ in rows)
             source = sql.SQL("{} ({}) VALUES {}").format(target, first, defaults)
         parts.append(
-            sql.SQL("{} AS ({} RETURNING {}.*)").format(
-                sql.Identifier(f"ins{number}"), source, _SOURCE
-            )
+            sql.SQL("{} AS ({} RETURNING {}.*)").format(ident(f"ins{number}"), source, _SOURCE)
         )
     union = sql.SQL(" UNION ALL ").join(
-        sql.SQL("SELECT * FROM {}").format(sql.Identifier(f"ins{number}"))
-        for number in range(len(parts))
+        sql.SQL("SELECT * FROM {}").format(ident(f"ins{number}")) for number in range(len(parts))
     )
     query = sql.SQL(
         "WITH {} SELECT json_build_object('insertedCount', count(*), "
@@ -110,13 +108,12 @@ def _touch_updated_at(table: Table, names: Sequence[str]) -> sql.Composable | No
     column = table.column("updated_at")
     if column is None or column.field_type != "auto-date" or "updated_at" in names:
         return None
-    return sql.SQL(", {} = now()").format(sql.Identifier("updated_at"))
+    return sql.SQL(", {} = now()").format(ident("updated_at"))
 
 
 def _updated(table: Table, parts: list[sql.Composable]) -> sql.Composable:
     union = sql.SQL(" UNION ALL ").join(
-        sql.SQL("SELECT * FROM {}").format(sql.Identifier(f"upd{number}"))
-        for number in range(len(parts))
+        sql.SQL("SELECT * FROM {}").format(ident(f"upd{number}")) for number in range(len(parts))
     )
     return sql.SQL(
         "WITH {} SELECT json_build_object('updatedCount', count(*), "
@@ -129,7 +126,7 @@ def update_where_statement(
 ) -> Statement:
     """Set ``data`` on every row matching ``condition`` (over alias ``t``, with ``params``)."""
     names = list(data)
-    columns = sql.SQL(", ").join(sql.Identifier(name) for name in names)
+    columns = sql.SQL(", ").join(ident(name) for name in names)
     statement = sql.SQL(
         "UPDATE {table} AS {t} SET ({columns}) = (SELECT {columns} FROM "
         "json_populate_record(NULL::{table}, {data})){touch} WHERE {condition} RETURNING {t}.*"
@@ -141,7 +138,7 @@ def update_where_statement(
         touch=_touch_updated_at(table, names) or sql.SQL(""),
         condition=condition,
     )
-    part = sql.SQL("{} AS ({})").format(sql.Identifier("upd0"), statement)
+    part = sql.SQL("{} AS ({})").format(ident("upd0"), statement)
     return Statement(_updated(table, [part]), params.values)
 
 
@@ -161,35 +158,34 @@ def update_by_key_statement(
     for number, (names, rows) in enumerate(groups.items()):
         rows_param = params.add(Json(rows))
         statement = sql.SQL(
-            "UPDATE {table} AS {t} SET ({columns}) = ({values}){touch} "
+            # ROW(...): a list of one column is only a row when said so.
+            "UPDATE {table} AS {t} SET ({columns}) = ROW({values}){touch} "
             "FROM ROWS FROM (json_populate_recordset(NULL::{table}, {rows}), "
             "json_to_recordset({rows}) AS (__pb_key {key_type})) AS v "
             "WHERE {t}.{key} = v.__pb_key RETURNING {t}.*"
         ).format(
             table=_table_sql(table),
             t=_SOURCE,
-            columns=sql.SQL(", ").join(sql.Identifier(name) for name in names),
-            values=sql.SQL(", ").join(sql.SQL("v.{}").format(sql.Identifier(n)) for n in names),
+            columns=sql.SQL(", ").join(ident(name) for name in names),
+            values=sql.SQL(", ").join(sql.SQL("v.{}").format(ident(n)) for n in names),
             touch=_touch_updated_at(table, names) or sql.SQL(""),
             rows=rows_param,
             key_type=type_cast(key) or sql.SQL("text"),
-            key=sql.Identifier(key.name),
+            key=ident(key.name),
         )
-        parts.append(sql.SQL("{} AS ({})").format(sql.Identifier(f"upd{number}"), statement))
+        parts.append(sql.SQL("{} AS ({})").format(ident(f"upd{number}"), statement))
     return Statement(_updated(table, parts), params.values)
 
 
 def key_condition(key: Column, record_id: Any, params: Params) -> sql.Composable:
-    return sql.SQL("{}.{} = {}").format(
-        _SOURCE, sql.Identifier(key.name), key_param(key, record_id, params)
-    )
+    return sql.SQL("{}.{} = {}").format(_SOURCE, ident(key.name), key_param(key, record_id, params))
 
 
 def keys_condition(key: Column, record_ids: list[Any], params: Params) -> sql.Composable:
     cast = type_cast(key)
     placeholder = params.add(record_ids)
     array = sql.SQL("{}::{}[]").format(placeholder, cast) if cast is not None else placeholder
-    return sql.SQL("{}.{} = ANY({})").format(_SOURCE, sql.Identifier(key.name), array)
+    return sql.SQL("{}.{} = ANY({})").format(_SOURCE, ident(key.name), array)
 
 
 def filter_condition(node: FilterNode, params: Params) -> sql.Composable:

@@ -24,6 +24,7 @@ __all__ = [
     "drop_index_statement",
     "drop_table_statement",
     "rename_table_statement",
+    "rename_table_statements",
 ]
 
 _ACTIONS = {
@@ -91,6 +92,32 @@ def comment_column_statement(table: TableName, column: str, comment: str | None)
 
 def rename_table_statement(table: TableName, new_name: str) -> sql.Composable:
     return sql.SQL("ALTER TABLE {} RENAME TO {}").format(_table_id(table), sql.Identifier(new_name))
+
+
+def rename_table_statements(table: Table, new_name: str) -> list[sql.Composable]:
+    """Rename the table and the rules PolarBase named after it (``<table>_<column>_<rule>``).
+
+    Constraint names carry the table name, and error messages find the column from them; a rule
+    still named after the old table would make a message name the wrong column.
+    """
+    statements = [rename_table_statement(table.ref, new_name)]
+    new_table = sql.Identifier(table.ref.schema, new_name)
+    for column in table.columns:
+        names = {check["name"] for check in column.checks}
+        names.update(_unique_constraints(table, column))
+        if column.foreign_key is not None:
+            names.add(column.foreign_key.constraint)
+        for suffix in (*CHECK_SUFFIXES, "unique", "fkey"):
+            old = constraint_name(table.name, column.name, suffix)
+            if old in names:
+                statements.append(
+                    sql.SQL("ALTER TABLE {} RENAME CONSTRAINT {} TO {}").format(
+                        new_table,
+                        sql.Identifier(old),
+                        sql.Identifier(constraint_name(new_name, column.name, suffix)),
+                    )
+                )
+    return statements
 
 
 def drop_table_statement(table: TableName, *, cascade: bool) -> sql.Composable:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -10,7 +11,13 @@ from typing import Any
 from .fields import CHECK_SUFFIXES
 from .model import Column, ForeignKey, Formula, Index, Table, TableName
 
-__all__ = ["ColumnPresentation", "TablePresentation", "build_table", "parse_default"]
+__all__ = [
+    "ColumnPresentation",
+    "TablePresentation",
+    "build_table",
+    "parse_array_literal",
+    "parse_default",
+]
 
 _BASE_TYPES = {
     "text": ("varchar", "bpchar", "uuid", "bit", "varbit", "name", "char", "inet", "cidr"),
@@ -42,13 +49,18 @@ _FORMULA_RESULTS = {
     "json": "jsonb",
 }
 
-_QUOTED = re.compile(r"'((?:[^']|'')*)'")
+_QUOTED = re.compile(r"'((?:[^']|'')*)'(::[\w .\"]+\[\])?")
+# A comparison with a constant: a number, a quoted value, or (as the original wrote dates)
+# to_timestamp('2030-01-01 10:00', 'YYYY-MM-DD HH24:MI').
 _COMPARISON = re.compile(
-    r"(>=|<=|>|<)\s*"
+    r"(>=|<=|>|<)\s*(?:to_timestamp)?"
     r"(?:\(?\s*'((?:[^']|'')*)'(?:::[\w ]+)?\)?|\(?(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)\)?)",
     re.IGNORECASE,
 )
-_CAST = re.compile(r"::[\w .\"\[\]()]+$")
+_CAST = re.compile(r"::[\w .,\"\[\]()]+$")
+_NUMBER_CAST = re.compile(
+    r"::(integer|bigint|smallint|numeric|double precision|real)(\(\d+(,\s*\d+)?\))?$"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +73,53 @@ class ColumnPresentation:
 class TablePresentation:
     ui_name: str | None = None
     columns: dict[int, ColumnPresentation] = field(default_factory=dict)
+
+
+def parse_array_literal(literal: str) -> list[str | None]:
+    """The items of a one-dimensional PostgreSQL array literal such as ``{a,"b c",NULL}``."""
+    inner = literal.strip()[1:-1]
+    if not inner.strip():
+        return []
+    items: list[str | None] = []
+    buffer: list[str] = []
+    quoted = in_quotes = escaped = False
+    for character in inner:
+        if escaped:
+            buffer.append(character)
+            escaped = False
+        elif character == "\\":
+            escaped = True
+        elif character == '"':
+            in_quotes = not in_quotes
+            quoted = True
+        elif character == "," and not in_quotes:
+            items.append(_array_item(buffer, quoted))
+            buffer, quoted = [], False
+        else:
+            buffer.append(character)
+    items.append(_array_item(buffer, quoted))
+    return items
+
+
+def _array_item(buffer: list[str], quoted: bool) -> str | None:
+    text = "".join(buffer)
+    if quoted:
+        return text
+    text = text.strip()
+    return None if text.upper() == "NULL" else text
+
+
+def _quoted_values(definition: str) -> list[str]:
+    """String constants of a CHECK definition; an array constant (``'{a,b}'::text[]``) counts
+    as its items, which is how Postgres prints ``= ANY (ARRAY['a', 'b'])`` and ``<@`` rules."""
+    values: list[str] = []
+    for text, array_cast in _QUOTED.findall(definition):
+        value = text.replace("''", "'")
+        if array_cast and value.startswith("{") and value.endswith("}"):
+            values += [item for item in parse_array_literal(value) if item is not None]
+        else:
+            values.append(value)
+    return values
 
 
 def parse_default(expression: str | None) -> Any:
@@ -78,13 +137,38 @@ def parse_default(expression: str | None) -> Any:
     quoted = re.fullmatch(r"'((?:[^']|'')*)'", text)
     if quoted:
         value = quoted.group(1).replace("''", "'")
-        if value.startswith("{") and value.endswith("}") and expression.rstrip().endswith("[]"):
-            inner = value[1:-1]
-            return [item.strip('"') for item in inner.split(",")] if inner else []
+        cast = expression.rstrip().lower()
+        if value.startswith("{") and value.endswith("}") and cast.endswith("[]"):
+            return parse_array_literal(value)
+        if cast.endswith(("::jsonb", "::json")):
+            try:
+                return json.loads(value)
+            except ValueError:
+                return value
+        if cast.endswith("::point"):
+            return _point(value)
+        if _NUMBER_CAST.search(cast):
+            # Postgres quotes negative numbers: DEFAULT -3 reads back as '-3'::integer.
+            number = _plain_number(value)
+            return value if number is None else number
         return value
+    return _plain_number(text)
+
+
+def _point(text: str) -> dict[str, float] | str:
+    """A point default as records show points: ``{"x": .., "y": ..}``."""
+    parts = text.strip().strip("()").split(",")
+    try:
+        x, y = (float(part) for part in parts)
+    except ValueError:
+        return text
+    return {"x": x, "y": y}
+
+
+def _plain_number(text: str) -> int | float | None:
     if re.fullmatch(r"-?\d+", text):
         return int(text)
-    if re.fullmatch(r"-?\d+\.\d*(e[+-]?\d+)?", text, re.IGNORECASE):
+    if re.fullmatch(r"-?\d*\.?\d+(e[+-]?\d+)?|-?\d+\.", text, re.IGNORECASE):
         return float(text)
     return None
 
@@ -128,7 +212,7 @@ def _rules(
     for check in checks:
         name, definition = check["name"], check["definition"]
         if name.endswith("_options_check"):
-            options = tuple(item.replace("''", "'") for item in _QUOTED.findall(definition))
+            options = tuple(_quoted_values(definition))
         elif name.endswith("_length_check"):
             validation.update(_range(definition, "minLength", "maxLength", dates=False))
         elif name.endswith("_date_range_check") or (
@@ -144,7 +228,7 @@ def _rules(
             validation.update(_range(definition, "minFiles", "maxFiles", dates=False))
             validation.pop("minFiles", None)
         elif name.endswith("_email_domain_check"):
-            domains = [item.replace("''", "'") for item in _QUOTED.findall(definition)]
+            domains = _quoted_values(definition)
             validation["allowedDomains"] = ",".join(d for d in domains if d != "@")
     return (validation or None), options
 

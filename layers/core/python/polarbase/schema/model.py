@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any
+
+from psycopg import sql
 
 __all__ = ["Column", "ForeignKey", "Formula", "Index", "Table", "TableName"]
 
@@ -93,9 +96,25 @@ class Table:
     ui_name: str | None = None
     has_metadata: bool = False
     _by_name: dict[str, Column] = field(init=False, repr=False, compare=False)
+    _fragments: dict[Hashable, sql.SQL] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_name", {column.name: column for column in self.columns})
+        object.__setattr__(self, "_fragments", {})
+
+    def fragment(self, key: Hashable, build: Callable[[], sql.Composable]) -> sql.SQL:
+        """SQL that depends only on this shape and ``key``, rendered once and reused.
+
+        Composing and rendering SQL costs more than running a small statement, so the parts of
+        a statement that only depend on the table (its projection, say) are kept as text here;
+        a new shape (after any change) starts with none.
+        """
+        found = self._fragments.get(key)
+        if found is None:
+            if len(self._fragments) > 256:
+                self._fragments.clear()
+            found = self._fragments[key] = sql.SQL(build().as_string(None))  # type: ignore[arg-type]
+        return found
 
     @property
     def name(self) -> str:

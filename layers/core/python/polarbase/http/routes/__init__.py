@@ -2,7 +2,7 @@
 
 from .health import health_router
 from .keys import keys_router
-from .records import records_router
+from .records import record_routes
 from .tables import tables_router
 
-__all__ = ["health_router", "keys_router", "records_router", "tables_router"]
+__all__ = ["health_router", "keys_router", "record_routes", "tables_router"]

@@ -1,118 +1,123 @@
-"""Records routes under /rest/db/{table}: list, read, create, update, delete, and in bulk."""
+"""Records routes under /rest/db/{table}: list, read, create, update, delete, and in bulk.
+
+These are the hot path, so they are plain Starlette endpoints: FastAPI's per-request parameter
+machinery cost more than the SQL (measured: 675 µs against 340 µs of server CPU for GET one).
+Their OpenAPI description is written out in ``http/openapi.py``.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING
 
-from fastapi import APIRouter, Query, Request
+from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import Route
 
 from ...auth import Scope
 from ..body import read_json
+from ..params import choice_param, int_param, text_param
 from ..responses import envelope_text
 
 if TYPE_CHECKING:
     from ...runtime import Runtime
 
-__all__ = ["records_router"]
+__all__ = ["record_routes"]
 
-_ANY_BODY = {"requestBody": {"content": {"application/json": {"schema": {}}}, "required": True}}
+_COUNT_MODES = ("exact", "estimated", "none")
 
 
-def records_router(runtime: Runtime) -> APIRouter:
-    router = APIRouter(tags=["records"])
+def record_routes(runtime: Runtime) -> list[Route]:
     records = runtime.records
     authorize = runtime.auth.authorize
     limit = runtime.settings.max_body_bytes
 
-    @router.get("/db/{table}", summary="List records")
-    async def list_records(
-        request: Request,
-        table: str,
-        fields: str | None = None,
-        search: str | None = None,
-        filter: str | None = None,
-        sort: str | None = None,
-        expand: Annotated[list[str] | None, Query()] = None,
-        page: int = 1,
-        limit: int | None = None,
-        after: str | None = None,
-        count: Literal["exact", "estimated", "none"] = "exact",
-    ) -> Response:
-        key = authorize(request.headers.get("x-api-key"), Scope.REST, table=table)
+    def key_of(request: Request, *, write: bool = False):
+        return authorize(
+            request.headers.get("x-api-key"),
+            Scope.REST,
+            table=request.path_params["table"],
+            write=write,
+        )
+
+    async def list_records(request: Request) -> Response:
+        key = key_of(request)
+        query = request.query_params
         data = await records.list_records(
-            table,
-            fields=fields,
-            filter_text=filter,
-            search=search,
-            sort=sort,
-            expand=expand or (),
-            page=page,
-            limit=limit,
-            after=after,
-            count=count,
+            request.path_params["table"],
+            fields=text_param(query, "fields"),
+            filter_text=text_param(query, "filter"),
+            search=text_param(query, "search"),
+            sort=text_param(query, "sort"),
+            expand=query.getlist("expand"),
+            page=int_param(query, "page", 1) or 0,
+            limit=int_param(query, "limit", None),
+            after=text_param(query, "after"),
+            count=choice_param(query, "count", _COUNT_MODES, "exact"),
             may_use=key.may_use_table,
         )
         return envelope_text(data)
 
-    @router.post(
-        "/db/{table}/bulk-create", summary="Create up to 10,000 records", openapi_extra=_ANY_BODY
-    )
-    async def bulk_create(request: Request, table: str) -> Response:
-        authorize(request.headers.get("x-api-key"), Scope.REST, table=table, write=True)
-        body = await read_json(request, limit)
-        return envelope_text(await records.create_records(table, body, bulk=True))
-
-    @router.patch(
-        "/db/{table}/bulk-update",
-        summary="Update up to 10,000 records by id",
-        openapi_extra=_ANY_BODY,
-    )
-    async def bulk_update(request: Request, table: str) -> Response:
-        authorize(request.headers.get("x-api-key"), Scope.REST, table=table, write=True)
-        body = await read_json(request, limit)
-        return envelope_text(await records.update_records(table, body))
-
-    @router.post(
-        "/db/{table}/bulk-delete",
-        summary="Delete up to 10,000 records by id",
-        openapi_extra=_ANY_BODY,
-    )
-    async def bulk_delete(request: Request, table: str) -> Response:
-        authorize(request.headers.get("x-api-key"), Scope.REST, table=table, write=True)
-        body = await read_json(request, limit)
-        ids = body.get("ids") if isinstance(body, dict) else body
-        return envelope_text(await records.delete_records(table, ids))
-
-    @router.get("/db/{table}/{record_id}", summary="Get one record")
-    async def get_record(
-        request: Request,
-        table: str,
-        record_id: str,
-        fields: str | None = None,
-        expand: Annotated[list[str] | None, Query()] = None,
-    ) -> Response:
-        key = authorize(request.headers.get("x-api-key"), Scope.REST, table=table)
+    async def get_record(request: Request) -> Response:
+        key = key_of(request)
+        query = request.query_params
         data = await records.get_record(
-            table, record_id, fields=fields, expand=expand or (), may_use=key.may_use_table
+            request.path_params["table"],
+            request.path_params["record_id"],
+            fields=text_param(query, "fields"),
+            expand=query.getlist("expand"),
+            may_use=key.may_use_table,
         )
         return envelope_text(data)
 
-    @router.post("/db/{table}", summary="Create one record", openapi_extra=_ANY_BODY)
-    async def create_record(request: Request, table: str) -> Response:
-        authorize(request.headers.get("x-api-key"), Scope.REST, table=table, write=True)
+    async def create_record(request: Request) -> Response:
+        key_of(request, write=True)
         body = await read_json(request, limit)
-        return envelope_text(await records.create_records(table, body, bulk=False))
+        return envelope_text(
+            await records.create_records(request.path_params["table"], body, bulk=False)
+        )
 
-    @router.patch("/db/{table}/{record_id}", summary="Update one record", openapi_extra=_ANY_BODY)
-    async def update_record(request: Request, table: str, record_id: str) -> Response:
-        authorize(request.headers.get("x-api-key"), Scope.REST, table=table, write=True)
+    async def bulk_create(request: Request) -> Response:
+        key_of(request, write=True)
         body = await read_json(request, limit)
-        return envelope_text(await records.update_record(table, record_id, body))
+        return envelope_text(
+            await records.create_records(request.path_params["table"], body, bulk=True)
+        )
 
-    @router.delete("/db/{table}/{record_id}", summary="Delete one record")
-    async def delete_record(request: Request, table: str, record_id: str) -> Response:
-        authorize(request.headers.get("x-api-key"), Scope.REST, table=table, write=True)
-        return envelope_text(await records.delete_record(table, record_id))
+    async def update_record(request: Request) -> Response:
+        key_of(request, write=True)
+        body = await read_json(request, limit)
+        return envelope_text(
+            await records.update_record(
+                request.path_params["table"], request.path_params["record_id"], body
+            )
+        )
 
-    return router
+    async def bulk_update(request: Request) -> Response:
+        key_of(request, write=True)
+        body = await read_json(request, limit)
+        return envelope_text(await records.update_records(request.path_params["table"], body))
+
+    async def delete_record(request: Request) -> Response:
+        key_of(request, write=True)
+        return envelope_text(
+            await records.delete_record(
+                request.path_params["table"], request.path_params["record_id"]
+            )
+        )
+
+    async def bulk_delete(request: Request) -> Response:
+        key_of(request, write=True)
+        body = await read_json(request, limit)
+        ids = body.get("ids") if isinstance(body, dict) else body
+        return envelope_text(await records.delete_records(request.path_params["table"], ids))
+
+    return [
+        Route("/rest/db/{table}/bulk-create", bulk_create, methods=["POST"]),
+        Route("/rest/db/{table}/bulk-update", bulk_update, methods=["PATCH"]),
+        Route("/rest/db/{table}/bulk-delete", bulk_delete, methods=["POST"]),
+        Route("/rest/db/{table}", list_records, methods=["GET"]),
+        Route("/rest/db/{table}", create_record, methods=["POST"]),
+        Route("/rest/db/{table}/{record_id}", get_record, methods=["GET"]),
+        Route("/rest/db/{table}/{record_id}", update_record, methods=["PATCH"]),
+        Route("/rest/db/{table}/{record_id}", delete_record, methods=["DELETE"]),
+    ]
