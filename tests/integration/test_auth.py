@@ -1,4 +1,4 @@
-"""API keys: creation shown once, hashed storage, scopes, tables, read-only, expiry, revocation, limits."""
+"""API keys: shown once, hashed, scopes, tables, read-only, expiry, revocation, limits."""
 
 from __future__ import annotations
 
@@ -41,7 +41,8 @@ def test_created_key_is_shown_once_and_stored_hashed(api, live_server):
     )
     assert created.status_code == 200
     secret = created.json()["key"]
-    assert secret.startswith("ak_") and len(secret) == 67
+    assert secret.startswith("ak_")
+    assert len(secret) == 67
     assert created.json()["scopes"] == {
         "rest": True,
         "realtime": True,

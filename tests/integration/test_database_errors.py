@@ -55,15 +55,19 @@ def test_unique_violation_is_duplicate_value_naming_column_and_value(pg, tables)
         pg,
         sql.SQL("INSERT INTO {} (id, email) VALUES (2, 'a@x.com')").format(sql.Identifier(parent)),
     )
-    assert isinstance(error, DuplicateValueError) and error.status == 409
-    assert "email" in error.message and "a@x.com" in error.message
+    assert isinstance(error, DuplicateValueError)
+    assert error.status == 409
+    assert "email" in error.message
+    assert "a@x.com" in error.message
 
 
 def test_foreign_key_violation_names_the_missing_value(pg, tables):
     _, child = tables
     error = _translate(pg, sql.SQL("INSERT INTO {} VALUES (2, 42)").format(sql.Identifier(child)))
-    assert isinstance(error, ForeignKeyViolationError) and error.status == 409
-    assert "parent_id" in error.message and "42" in error.message
+    assert isinstance(error, ForeignKeyViolationError)
+    assert error.status == 409
+    assert "parent_id" in error.message
+    assert "42" in error.message
 
 
 def test_deleting_a_referenced_row_is_a_foreign_key_conflict(pg, tables):
@@ -78,8 +82,10 @@ def test_check_violation_names_the_rule_in_words(pg, tables):
     error = _translate(
         pg, sql.SQL("INSERT INTO {} (id, score) VALUES (3, 11)").format(sql.Identifier(parent))
     )
-    assert isinstance(error, CheckViolationError) and error.status == 409
-    assert "score" in error.message and "outside the allowed range" in error.message
+    assert isinstance(error, CheckViolationError)
+    assert error.status == 409
+    assert "score" in error.message
+    assert "outside the allowed range" in error.message
 
 
 def test_not_null_violation_is_a_rule_violation(pg, tables):
@@ -87,19 +93,22 @@ def test_not_null_violation_is_a_rule_violation(pg, tables):
     error = _translate(
         pg, sql.SQL("INSERT INTO {} (id, name) VALUES (4, NULL)").format(sql.Identifier(parent))
     )
-    assert isinstance(error, RuleViolationError) and error.status == 422
+    assert isinstance(error, RuleViolationError)
+    assert error.status == 422
     assert "name" in error.message
 
 
 def test_bad_value_for_a_type_is_invalid_input(pg):
     error = _translate(pg, sql.SQL("SELECT 'abc'::integer"))
-    assert isinstance(error, InvalidInputError) and error.status == 400
+    assert isinstance(error, InvalidInputError)
+    assert error.status == 400
 
 
 def test_duplicate_table_and_column_are_already_exists(pg, tables):
     parent, _ = tables
     error = _translate(pg, sql.SQL("CREATE TABLE {} (id int)").format(sql.Identifier(parent)))
-    assert isinstance(error, AlreadyExistsError) and error.status == 409
+    assert isinstance(error, AlreadyExistsError)
+    assert error.status == 409
     error = _translate(
         pg, sql.SQL("ALTER TABLE {} ADD COLUMN email text").format(sql.Identifier(parent))
     )
@@ -109,7 +118,8 @@ def test_duplicate_table_and_column_are_already_exists(pg, tables):
 def test_dependent_objects_are_a_conflict(pg, tables):
     parent, _ = tables
     error = _translate(pg, sql.SQL("DROP TABLE {}").format(sql.Identifier(parent)))
-    assert isinstance(error, ConflictError) and error.status == 409
+    assert isinstance(error, ConflictError)
+    assert error.status == 409
 
 
 def test_invalid_generated_column_is_a_rule_violation(pg, tables):
@@ -120,7 +130,8 @@ def test_invalid_generated_column_is_a_rule_violation(pg, tables):
             "ALTER TABLE {} ADD COLUMN g timestamptz GENERATED ALWAYS AS (now()) STORED"
         ).format(sql.Identifier(parent)),
     )
-    assert isinstance(error, RuleViolationError) and error.status == 422
+    assert isinstance(error, RuleViolationError)
+    assert error.status == 422
 
 
 def test_a_bug_in_our_sql_is_not_translated(pg):

@@ -12,7 +12,7 @@ import psycopg
 from psycopg import AsyncConnection, sql
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
-from .errors import DatabaseUnavailableError, translate_database_error
+from .errors import DatabaseUnavailableError, InvalidInputError, translate_database_error
 from .query import Statement
 
 __all__ = ["Database"]
@@ -114,6 +114,9 @@ class Database:
         translated = translate_database_error(error)
         if translated is not None:
             return translated
+        if isinstance(error, psycopg.DataError) and not error.sqlstate:
+            # Refused by the driver before reaching the server (a NUL in a text value, say).
+            return InvalidInputError(f"a value cannot be sent to the database: {error}")
         if isinstance(error, psycopg.OperationalError | psycopg.InterfaceError):
             _log.warning("database unavailable: %s", error.__class__.__name__)
             return DatabaseUnavailableError("the database is unavailable; try again")

@@ -261,6 +261,8 @@ def translate_database_error(exc: psycopg.Error) -> PolarBaseError | None:
                 f"value is not a valid {diag.datatype_name} (rule '{constraint}')"
             )
         return CheckViolationError(_describe_check(table, constraint))
+    if state == "428C9":  # generated_always: a GENERATED ALWAYS column was written
+        return InvalidInputError(_first_line(exc))
     if state == "23502":  # not_null_violation
         return RuleViolationError(f"column '{column}'{where} may not be null")
     if state == "23P01":  # exclusion_violation

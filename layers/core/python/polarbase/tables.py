@@ -15,6 +15,7 @@ from .errors import (
     InvalidInputError,
     PolarBaseError,
     RuleViolationError,
+    TableNotFoundError,
 )
 from .schema import (
     Column,
@@ -99,6 +100,9 @@ class TableService:
         self.schema = schema
 
     def ref(self, name: str) -> TableName:
+        # Postgres names never hold NUL, and a NUL cannot even travel as a parameter.
+        if "\x00" in name:
+            raise TableNotFoundError(name.replace("\x00", "\\0"))
         return TableName(self.schema, name)
 
     def _changed(self, *refs: TableName) -> None:

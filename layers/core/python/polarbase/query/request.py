@@ -31,6 +31,8 @@ __all__ = [
 ]
 
 CountMode = Literal["exact", "estimated", "none"]
+_NUMBER_BASES = frozenset({"numeric", "float4", "float8", "money"})
+_NUMBER_WORDS = frozenset({"NaN", "Infinity", "-Infinity"})
 _ALIAS_CHARACTERS = re.compile(r"[^A-Za-z0-9_]")
 
 
@@ -181,9 +183,19 @@ def decode_cursor(text: str, sort: tuple[SortKey, ...]) -> tuple[Any, ...]:
 
 
 def _cursor_value(column: Column, value: Any, plain_value: Any) -> Any:
-    """A cursor is the caller's text: each value is checked like a filter value."""
+    """A cursor is the caller's text: each value is checked like a filter value.
+
+    Postgres writes some numbers as text (money, NaN, Infinity); those pass as they are.
+    """
     if column.base_type in ("json", "jsonb") and not column.is_array:
         return plain_value
+    if (
+        isinstance(value, str)
+        and not column.is_array
+        and (column.base_type == "money" or value in _NUMBER_WORDS)
+        and column.base_type in _NUMBER_BASES
+    ):
+        return value
     try:
         return coerce_value(column, value)
     except UnfitValueError as problem:

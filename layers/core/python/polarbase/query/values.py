@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import uuid
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -18,6 +19,7 @@ _STRING_TYPES = frozenset({"varchar", "bpchar", "text", "citext", "name", "char"
 _INTEGER_RANGES = {"int2": 2**15, "int4": 2**31, "int8": 2**63}
 _NUMBER_TYPES = frozenset({"numeric", "float4", "float8", "money"})
 _TIMESTAMP_TYPES = frozenset({"timestamptz", "timestamp", "date"})
+_LENGTH_LIMIT = re.compile(r"^(?:character varying|character)\((\d+)\)(?:\[\])?$")
 
 
 class UnfitValueError(ValueError):
@@ -142,8 +144,29 @@ def _scalar(column: Column, value: Any) -> Any:
     return value
 
 
-def coerce_value(column: Column, value: Any) -> Any:
-    """``value`` checked for ``column`` and normalised; None stays None. Raises UnfitValueError."""
+def coerce_value(column: Column, value: Any, *, stored: bool = False) -> Any:
+    """``value`` checked for ``column`` and normalised; None stays None. Raises UnfitValueError.
+
+    ``stored``: the value is to be written, so it must also fit the column's length limit
+    (a filter may compare with a longer text: it just matches nothing).
+    """
+    coerced = _coerce(column, value)
+    if stored and isinstance(coerced, str | list):
+        _check_length(column, coerced)
+    return coerced
+
+
+def _check_length(column: Column, value: str | list[Any]) -> None:
+    limit = _LENGTH_LIMIT.match(column.pg_type)
+    if limit is None:
+        return
+    for text in value if isinstance(value, list) else [value]:
+        # Postgres drops trailing spaces past the limit rather than refusing them.
+        if isinstance(text, str) and len(text.rstrip(" ")) > int(limit[1]):
+            raise UnfitValueError(f"{_describe(text)} is longer than {limit[1]} characters")
+
+
+def _coerce(column: Column, value: Any) -> Any:
     if value is None:
         return None
     if (

@@ -50,11 +50,12 @@ def check_record(table: Table, record: Any, where: str) -> dict[str, Any]:
         if column is None:
             raise InvalidInputError(f"{where}unknown column '{name}' in table '{table.name}'")
         if column.is_read_only:
+            kind = "a formula" if column.generated else "generated always"
             raise InvalidInputError(
-                f"{where}column '{name}' of table '{table.name}' is a formula and cannot be written"
+                f"{where}column '{name}' of table '{table.name}' is {kind} and cannot be written"
             )
         try:
-            checked[name] = coerce_value(column, value)
+            checked[name] = coerce_value(column, value, stored=True)
         except UnfitValueError as problem:
             raise InvalidInputError(
                 f"{where}column '{name}' of table '{table.name}': {problem}"

@@ -28,6 +28,7 @@ SELECT coalesce(json_agg(t ORDER BY t.name), '[]')::text FROM (
                          ELSE ty.typname END,
         'notNull', a.attnotnull,
         'identity', a.attidentity <> '',
+        'identityAlways', a.attidentity = 'a',
         'generated', a.attgenerated::text,
         'default', pg_get_expr(d.adbin, d.adrelid),
         'comment', col_description(c.oid, a.attnum)

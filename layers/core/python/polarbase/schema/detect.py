@@ -328,6 +328,7 @@ def build_table(
                 default_sql=default_sql,
                 default_value=parse_default(default_sql),
                 is_identity=bool(raw_column["identity"]),
+                is_identity_always=bool(raw_column.get("identityAlways")),
                 generated=generated,
                 comment=raw_column["comment"],
                 domain=raw_column["domain"],

@@ -65,11 +65,12 @@ class Column:
     checks: tuple[dict[str, Any], ...] = ()
     ui_name: str | None = None
     display_format: dict[str, Any] | None = None
+    is_identity_always: bool = False
 
     @property
     def is_read_only(self) -> bool:
-        """Generated columns cannot be written; everything else can, keys and auto fields too."""
-        return self.generated != ""
+        """Generated columns cannot be written, nor identities GENERATED ALWAYS; the rest can."""
+        return self.generated != "" or self.is_identity_always
 
 
 @dataclass(frozen=True, slots=True)
