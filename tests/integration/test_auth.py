@@ -229,3 +229,28 @@ def test_create_key_validation_errors_name_the_field(api):
     missing = api.post("/api-keys", json={"scopes": ["rest"]})
     assert missing.status_code == 400
     assert "name" in missing.json()["error"]
+
+
+def test_expand_all_leaves_out_tables_outside_the_allowlist(
+    anonymous, api, make_table, make_api_key
+):
+    parent = make_table(columns=[{"name": "title", "dataType": "text"}])
+    child = make_table(
+        columns=[
+            {
+                "name": "parent_id",
+                "dataType": "reference",
+                "foreignKey": {"table": parent, "column": {"name": "id"}},
+            }
+        ]
+    )
+    parent_id = api.post(f"/rest/db/{parent}", json={"title": "p"}).json()["data"]["returning"][0]
+    api.post(f"/rest/db/{child}", json={"parent_id": parent_id["id"]})
+    limited = make_api_key(tables=[child])
+    rows = anonymous.get(
+        f"/rest/db/{child}", params={"expand": "all"}, headers={"x-api-key": limited}
+    ).json()["data"]["rows"]
+    assert rows == [{**rows[0], "parent_id": parent_id["id"]}]
+    assert f"parent_id_{parent}" not in rows[0]
+    full = api.get(f"/rest/db/{child}", params={"expand": "all"}).json()["data"]["rows"]
+    assert full[0][f"parent_id_{parent}"]["title"] == "p"

@@ -145,7 +145,7 @@ def test_unknown_field_is_refused():
 
 
 def expansions(*specs: str) -> list[tuple[str, str, str]]:
-    found = parse_expand(specs, DEALS, lambda column: TARGETS[column.name])
+    found = parse_expand(specs, DEALS, TARGETS)
     return [(item.column.name, item.alias, item.target.name) for item in found]
 
 

@@ -25,6 +25,7 @@ from .query import (
     coerce_value,
     decode_cursor,
     delete_statement,
+    expand_requests,
     filter_condition,
     get_statement,
     insert_statement,
@@ -157,7 +158,7 @@ class RecordService:
                 filter=parse_filter_text(filter_text, table),
                 search=search.strip() if search and search.strip() else None,
                 sort=sort_keys,
-                expand=parse_expand(expand, table, lambda column: targets[column.name]),
+                expand=parse_expand(expand, table, targets),
                 page=page,
                 limit=limit,
                 after=decode_cursor(after, sort_keys) if after else None,
@@ -172,27 +173,23 @@ class RecordService:
     async def _expansion_targets(
         self, table: Table, expand: Sequence[str], may_use: TableCheck
     ) -> dict[str, Table]:
-        """Shapes of the tables ``expand`` reaches, each one checked against the caller's key."""
-        if not expand:
-            return {}
+        """Shapes of the tables ``expand`` reaches, by reference column, that the key may read.
+
+        A reference named explicitly whose table the key may not read is refused (403);
+        ``expand=all`` leaves such references unexpanded.
+        """
         targets: dict[str, Table] = {}
-        for column in table.columns:
-            if column.foreign_key is None:
-                continue
-            target = column.foreign_key.table
+        for request in expand_requests(expand, table):
+            target = request.column.foreign_key.table  # type: ignore[union-attr]
             if not may_use(target.name):
+                if request.explicit:
+                    raise ScopeDeniedError(
+                        f"access denied: expanding '{request.column.name}' needs table "
+                        f"'{target.name}'"
+                    )
                 continue
-            try:
-                targets[column.name] = await self.catalog.table(target)
-            except TableNotFoundError:
-                continue
-        requested = parse_expand(expand, table, lambda column: _placeholder_target(column, targets))
-        for expansion in requested:
-            if expansion.column.name not in targets:
-                raise ScopeDeniedError(
-                    f"access denied: expanding '{expansion.column.name}' needs table "
-                    f"'{expansion.column.foreign_key.table.name}'"  # type: ignore[union-attr]
-                )
+            if request.column.name not in targets:
+                targets[request.column.name] = await self.catalog.table(target)
         return targets
 
     async def get_record(
@@ -214,7 +211,7 @@ class RecordService:
                 key,
                 self._record_id(key, record_id),
                 parse_fields(fields, table),
-                parse_expand(expand, table, lambda column: targets[column.name]),
+                parse_expand(expand, table, targets),
             )
 
         result = await self._run(name, build)
@@ -347,14 +344,3 @@ class RecordService:
         result = await self._run(name, build)
         assert result is not None
         return result
-
-
-def _placeholder_target(column: Column, targets: dict[str, Table]) -> Table:
-    # During the permission check only the expansion's column matters; its target may be absent.
-    return targets.get(column.name) or Table(
-        ref=column.foreign_key.table,  # type: ignore[union-attr]
-        oid=0,
-        comment=None,
-        columns=(),
-        primary_key=(),
-    )

@@ -6,9 +6,11 @@ from .projection import Expansion, column_json, row_json, type_cast
 from .read import get_statement, key_param, list_statement
 from .request import (
     CountMode,
+    ExpandRequest,
     ListRequest,
     SortKey,
     decode_cursor,
+    expand_requests,
     parse_expand,
     parse_fields,
     parse_filter_text,
@@ -30,6 +32,7 @@ from .write import (
 __all__ = [
     "Condition",
     "CountMode",
+    "ExpandRequest",
     "Expansion",
     "FilterNode",
     "Group",
@@ -47,6 +50,7 @@ __all__ = [
     "decode_cursor",
     "delete_statement",
     "escape_like",
+    "expand_requests",
     "filter_condition",
     "get_statement",
     "insert_statement",

@@ -6,7 +6,7 @@ import base64
 import binascii
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
@@ -21,9 +21,11 @@ from .values import UnfitValueError, coerce_value
 
 __all__ = [
     "CountMode",
+    "ExpandRequest",
     "ListRequest",
     "SortKey",
     "decode_cursor",
+    "expand_requests",
     "parse_expand",
     "parse_fields",
     "parse_filter_text",
@@ -119,18 +121,26 @@ def parse_sort(text: str | None, table: Table, key: Column | None) -> tuple[Sort
     return tuple(keys)
 
 
-def parse_expand(
-    specs: Iterable[str], table: Table, resolve: Callable[[Column], Table]
-) -> tuple[Expansion, ...]:
-    """``expand=field``, ``field:alias`` or ``all`` / ``*``; ``resolve`` finds each target."""
-    wanted: list[tuple[Column, str]] = []
+@dataclass(frozen=True, slots=True)
+class ExpandRequest:
+    """One reference to expand; ``explicit`` when named, not implied by ``all``."""
+
+    column: Column
+    alias: str
+    explicit: bool
+
+
+def expand_requests(specs: Iterable[str], table: Table) -> tuple[ExpandRequest, ...]:
+    """``expand=field``, ``field:alias`` or ``all`` / ``*``, checked against ``table``."""
+    wanted: list[ExpandRequest] = []
     for spec in (item.strip() for raw in specs for item in raw.split(",")):
         if not spec:
             continue
         if spec in ("all", "*"):
             for column in table.columns:
                 if column.foreign_key is not None:
-                    wanted.append((column, f"{column.name}_{column.foreign_key.table.name}"))
+                    alias = f"{column.name}_{column.foreign_key.table.name}"
+                    wanted.append(ExpandRequest(column, alias, explicit=False))
             continue
         name, _, alias = spec.partition(":")
         column = table.column(name.strip())
@@ -141,20 +151,34 @@ def parse_expand(
         if column.foreign_key is None:
             raise InvalidInputError(f"expand: column '{column.name}' is not a reference")
         alias = _ALIAS_CHARACTERS.sub("", alias) or column.foreign_key.table.name
-        wanted.append((column, alias))
-    expansions: list[Expansion] = []
+        wanted.append(ExpandRequest(column, alias, explicit=True))
+    requests: list[ExpandRequest] = []
     seen: set[str] = set()
-    for column, alias in wanted:
-        if alias in seen:
+    for request in wanted:
+        if request.alias in seen:
             continue
-        if table.has_column(alias) and alias != column.name:
+        if table.has_column(request.alias) and request.alias != request.column.name:
             raise InvalidInputError(
-                f"expand: alias '{alias}' is also a column of '{table.name}'; choose another "
-                "with field:alias"
+                f"expand: alias '{request.alias}' is also a column of '{table.name}'; choose "
+                "another with field:alias"
             )
-        seen.add(alias)
-        expansions.append(Expansion(column, alias, resolve(column)))
-    return tuple(expansions)
+        seen.add(request.alias)
+        requests.append(request)
+    return tuple(requests)
+
+
+def parse_expand(
+    specs: Iterable[str], table: Table, targets: Mapping[str, Table]
+) -> tuple[Expansion, ...]:
+    """The expansions of ``specs`` whose target table is in ``targets`` (by column name).
+
+    The caller resolves targets it may show; ``all`` quietly leaves out the others.
+    """
+    return tuple(
+        Expansion(request.column, request.alias, targets[request.column.name])
+        for request in expand_requests(specs, table)
+        if request.column.name in targets
+    )
 
 
 def encode_cursor(values: list[Any]) -> str:
