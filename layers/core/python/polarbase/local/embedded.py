@@ -70,6 +70,9 @@ class EmbeddedPostgres:
             self._pg_ctl(["-w", "-m", "fast", "stop"])
         except subprocess.CalledProcessError:
             _log.info("postgres was already stopped")
+        # Drop the wheel's handle too (it does not stop the server in cleanup_mode=None), so a
+        # later start in this process finds the server afresh instead of a stale handle.
+        self._server.cleanup()  # type: ignore[attr-defined]
         self._server = None
 
     def _pg_ctl(self, args: list[str]) -> None:
