@@ -15,6 +15,7 @@ code and message.
     │   ├── ColumnNotFoundError
     │   ├── RecordNotFoundError
     │   └── IndexNotFoundError
+    ├── MethodNotAllowedError (405, method_not_allowed)
     ├── ConflictError (409, conflict)
     │   ├── AlreadyExistsError (409, already_exists)
     │   ├── DuplicateValueError (409, duplicate_value)
@@ -49,6 +50,7 @@ __all__ = [
     "InvalidFilterError",
     "InvalidFormulaError",
     "InvalidInputError",
+    "MethodNotAllowedError",
     "NotFoundError",
     "PayloadTooLargeError",
     "PolarBaseError",
@@ -141,6 +143,17 @@ class IndexNotFoundError(NotFoundError):
 
     def __init__(self, index: str) -> None:
         super().__init__(f"index '{index}' not found")
+
+
+class MethodNotAllowedError(PolarBaseError):
+    """The path exists but not for this method; ``allowed`` lists the methods that are."""
+
+    status = 405
+    code = "method_not_allowed"
+
+    def __init__(self, method: str, allowed: tuple[str, ...]) -> None:
+        super().__init__(f"method {method} is not allowed here; use {', '.join(allowed)}")
+        self.allowed = allowed
 
 
 class ConflictError(PolarBaseError):

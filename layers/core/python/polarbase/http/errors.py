@@ -9,10 +9,15 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
-from ..errors import PolarBaseError, RateLimitedError
+from ..errors import MethodNotAllowedError, PolarBaseError, RateLimitedError
 from .responses import error_envelope
 
-__all__ = ["install_error_handlers", "validation_message"]
+__all__ = [
+    "install_error_handlers",
+    "polarbase_error_response",
+    "unexpected_error_response",
+    "validation_message",
+]
 
 _log = logging.getLogger("polarbase.http")
 _STATUS_CODES = {
@@ -43,14 +48,27 @@ def validation_message(error: RequestValidationError) -> str:
     return f"{'.'.join(location) or 'body'}: {message}"
 
 
-async def _polarbase_error(request: Request, error: Exception) -> Response:
-    assert isinstance(error, PolarBaseError)
+def polarbase_error_response(error: PolarBaseError, method: str, path: str) -> Response:
+    """The envelope for one of our errors; shared by the FastAPI routes and the data app."""
     headers = None
     if isinstance(error, RateLimitedError):
         headers = {"Retry-After": str(error.retry_after)}
+    elif isinstance(error, MethodNotAllowedError):
+        headers = {"Allow": ", ".join(error.allowed)}
     if error.status >= 500:
-        _log.error("%s %s: %s", request.method, request.url.path, error.message)
+        _log.error("%s %s: %s", method, path, error.message)
     return error_envelope(error.message, error.status, error.code, headers)
+
+
+def unexpected_error_response(error: BaseException, method: str, path: str) -> Response:
+    """Every 500 is a bug: logged with its stack, answered without internals."""
+    _log.error("unhandled error on %s %s", method, path, exc_info=error)
+    return error_envelope("internal server error", 500, "internal_error")
+
+
+async def _polarbase_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, PolarBaseError)
+    return polarbase_error_response(error, request.method, request.url.path)
 
 
 async def _validation_error(request: Request, error: Exception) -> Response:
@@ -68,9 +86,7 @@ async def _http_error(request: Request, error: Exception) -> Response:
 
 
 async def _unexpected_error(request: Request, error: Exception) -> Response:
-    # Every 500 is a bug: logged with its stack, answered without internals.
-    _log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=error)
-    return error_envelope("internal server error", 500, "internal_error")
+    return unexpected_error_response(error, request.method, request.url.path)
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -1,4 +1,4 @@
-"""Query parameters of the data routes, parsed by hand: these routes skip FastAPI's machinery."""
+"""Typed query parameters of the data app, with 400s that name the parameter."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from starlette.datastructures import QueryParams
 
 from ..errors import InvalidInputError
 
-__all__ = ["choice_param", "int_param", "text_param"]
+__all__ = ["choice_param", "int_param"]
 
 T = TypeVar("T", bound=str)
 
@@ -22,10 +22,6 @@ def int_param(params: QueryParams, name: str, default: int | None) -> int | None
         return int(raw)
     except ValueError:
         raise InvalidInputError(f"{name}: '{raw}' is not an integer") from None
-
-
-def text_param(params: QueryParams, name: str) -> str | None:
-    return params.get(name)
 
 
 def choice_param(params: QueryParams, name: str, choices: tuple[T, ...], default: T) -> T:

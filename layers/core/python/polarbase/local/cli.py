@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import logging
 import sys
+from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -95,6 +96,17 @@ def _banner(settings: Any, new_key: str | None) -> None:
     print("\n".join(lines), flush=True)
 
 
+def _run(main: Coroutine[Any, Any, None]) -> None:
+    """Run on uvloop when it is installed (it is with uvicorn[standard]): its transports cost
+    a fraction of asyncio's on the hot path."""
+    try:
+        import uvloop
+    except ImportError:
+        asyncio.run(main)
+        return
+    uvloop.run(main)
+
+
 def serve(arguments: argparse.Namespace) -> int:
     settings = _settings(arguments)
     logging.basicConfig(
@@ -111,7 +123,7 @@ def serve(arguments: argparse.Namespace) -> int:
         embedded = EmbeddedPostgres(settings.postgres_data_dir)
         database_url = embedded.start()
     try:
-        asyncio.run(_serve(settings, database_url))
+        _run(_serve(settings, database_url))
     except KeyboardInterrupt:
         pass
     finally:

@@ -1,8 +1,7 @@
-"""The HTTP routes, one module a group, each built from the runtime."""
+"""The FastAPI routes, one module a group, each built from the runtime."""
 
 from .health import health_router
 from .keys import keys_router
-from .records import record_routes
 from .tables import tables_router
 
-__all__ = ["health_router", "keys_router", "record_routes", "tables_router"]
+__all__ = ["health_router", "keys_router", "tables_router"]
