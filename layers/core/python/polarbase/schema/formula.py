@@ -16,19 +16,19 @@ __all__ = ["FORMULA_FUNCTIONS", "MAX_FORMULA_DEPTH", "MAX_FORMULA_LENGTH", "comp
 MAX_FORMULA_LENGTH = 2000
 MAX_FORMULA_DEPTH = 50
 
-# Functions without side effects, I/O or access to the session. PostgreSQL still refuses the
-# ones that are not immutable (to_char on a timestamptz, say) when the column is created.
+# Functions without side effects, I/O or access to the session, and immutable, as a generated
+# column needs (concat, to_char, jsonb_build_object and array_to_string are only stable, so
+# PostgreSQL would always refuse them; || concatenates). date_part and date_trunc are immutable
+# for some argument types only; PostgreSQL refuses the others when the column is created.
 _FUNCTION_NAMES = """
     abs acos asin atan atan2 cbrt ceil ceiling cos degrees div exp floor gcd lcm ln log log10
     mod pi power radians round sign sin sqrt tan trunc width_bucket
     coalesce greatest least nullif num_nonnulls num_nulls
-    ascii btrim char_length character_length chr concat concat_ws initcap left length lower
+    ascii btrim char_length character_length chr initcap left length lower
     lpad ltrim md5 octet_length repeat replace reverse right rpad rtrim split_part starts_with
     strpos substr substring translate trim upper
-    date_part date_trunc make_date make_interval make_time make_timestamp to_char to_date
-    to_number
-    array_length array_to_string cardinality jsonb_array_length jsonb_build_array
-    jsonb_build_object jsonb_typeof
+    date_part date_trunc make_date make_interval make_time make_timestamp
+    array_length cardinality jsonb_array_length jsonb_typeof
 """.split()  # noqa: SIM905 - a word list reads better than 80 quoted strings
 _FUNCTION_SQL = {name: sql.SQL(name) for name in _FUNCTION_NAMES}
 FORMULA_FUNCTIONS: frozenset[str] = frozenset(_FUNCTION_SQL)
