@@ -412,11 +412,6 @@ def test_rules_follow_a_table_rename_so_messages_name_the_column(api, make_table
         api.delete(f"/rest/db/tables/{new_name}")
 
 
-@pytest.mark.xfail(
-    reason="errors._describe_check finds the column by stripping '<table>_' from the rule name; "
-    "a name shortened with a hash (table + column > 63 chars) yields the wrong column",
-    strict=True,
-)
 def test_a_rule_on_a_long_named_table_names_the_column(api, make_table):
     table = make_table(
         name="L" + "x" * 62,

@@ -59,6 +59,7 @@ __all__ = [
     "RuleViolationError",
     "ScopeDeniedError",
     "TableNotFoundError",
+    "describe_check",
     "translate_database_error",
 ]
 
@@ -176,7 +177,30 @@ class ForeignKeyViolationError(ConflictError):
 
 
 class CheckViolationError(ConflictError):
+    """A CHECK rule refused a value; ``constraint`` names the rule when Postgres reported it."""
+
     code = "check_violation"
+
+    def __init__(self, message: str, constraint: str | None = None) -> None:
+        super().__init__(message)
+        self.constraint = constraint
+
+
+def describe_check(column: str | None, constraint: str | None) -> str:
+    """A CHECK violation in words: which column, which rule, what the rule means."""
+    if constraint is None:
+        return "a value breaks a check rule"
+    words = next(
+        (
+            text
+            for suffix, text in _CONSTRAINT_SUFFIXES.items()
+            if constraint.endswith("_" + suffix)
+        ),
+        None,
+    )
+    if column is None or words is None:
+        return f"a value breaks the check rule '{constraint}'"
+    return f"value of column '{column}' breaks the rule '{constraint}': {words}"
 
 
 class PayloadTooLargeError(PolarBaseError):
@@ -222,16 +246,16 @@ _CONSTRAINT_SUFFIXES = {
 _KEY_DETAIL = re.compile(r"Key \((?P<columns>[^)]*)\)=\((?P<values>.*)\)")
 
 
-def _describe_check(table: str | None, constraint: str | None) -> str:
-    if constraint:
-        for suffix, words in _CONSTRAINT_SUFFIXES.items():
-            if constraint.endswith("_" + suffix):
-                column = constraint[: -len(suffix) - 1]
-                if table and column.startswith(table + "_"):
-                    column = column[len(table) + 1 :]
-                return f"value of column '{column}' breaks the rule '{constraint}': {words}"
-        return f"a value breaks the check rule '{constraint}'"
-    return "a value breaks a check rule"
+def _guess_check_column(table: str | None, constraint: str | None) -> str | None:
+    """The column in ``<table>_<column>_<suffix>``; callers who know the table look it up."""
+    if constraint is None:
+        return None
+    for suffix in _CONSTRAINT_SUFFIXES:
+        if constraint.endswith("_" + suffix):
+            column = constraint[: -len(suffix) - 1]
+            if table and column.startswith(table + "_"):
+                return column[len(table) + 1 :]
+    return None
 
 
 def translate_database_error(exc: psycopg.Error) -> PolarBaseError | None:
@@ -273,7 +297,9 @@ def translate_database_error(exc: psycopg.Error) -> PolarBaseError | None:
             return CheckViolationError(
                 f"value is not a valid {diag.datatype_name} (rule '{constraint}')"
             )
-        return CheckViolationError(_describe_check(table, constraint))
+        return CheckViolationError(
+            describe_check(_guess_check_column(table, constraint), constraint), constraint
+        )
     if state == "428C9":  # generated_always: a GENERATED ALWAYS column was written
         return InvalidInputError(_first_line(exc))
     if state == "23502":  # not_null_violation

@@ -9,11 +9,13 @@ import orjson
 import psycopg.errors
 
 from .errors import (
+    CheckViolationError,
     InvalidInputError,
     PayloadTooLargeError,
     RecordNotFoundError,
     ScopeDeniedError,
     TableNotFoundError,
+    describe_check,
 )
 from .query import (
     CountMode,
@@ -79,6 +81,21 @@ class RecordService:
             statement = build(table)
             try:
                 return await self.database.fetch_text(statement)
+            except CheckViolationError as error:
+                # The rule's name may be shortened (long names); the shape knows its column.
+                column = next(
+                    (
+                        c.name
+                        for c in table.columns
+                        if any(check["name"] == error.constraint for check in c.checks)
+                    ),
+                    None,
+                )
+                if column is None:
+                    raise
+                raise CheckViolationError(
+                    describe_check(column, error.constraint), error.constraint
+                ) from None
             except (psycopg.errors.UndefinedColumn, psycopg.errors.UndefinedTable):
                 self.catalog.forget(ref)
                 if attempt == 2:
