@@ -83,18 +83,11 @@ class RecordService:
                 return await self.database.fetch_text(statement)
             except CheckViolationError as error:
                 # The rule's name may be shortened (long names); the shape knows its column.
-                column = next(
-                    (
-                        c.name
-                        for c in table.columns
-                        if any(check["name"] == error.constraint for check in c.checks)
-                    ),
-                    None,
-                )
+                column = table.column_with_rule(error.constraint)
                 if column is None:
                     raise
                 raise CheckViolationError(
-                    describe_check(column, error.constraint), error.constraint
+                    describe_check(column.name, error.constraint), error.constraint
                 ) from None
             except (psycopg.errors.UndefinedColumn, psycopg.errors.UndefinedTable):
                 self.catalog.forget(ref)

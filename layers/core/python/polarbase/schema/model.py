@@ -127,6 +127,13 @@ class Table:
     def has_column(self, name: str) -> bool:
         return name in self._by_name
 
+    def column_with_rule(self, constraint: str | None) -> Column | None:
+        """The column a CHECK rule of this table is on, by the rule's name."""
+        for column in self.columns:
+            if any(check["name"] == constraint for check in column.checks):
+                return column
+        return None
+
     @property
     def key_column(self) -> Column | None:
         """The single-column primary key that addresses records, or None for composite/no key."""
