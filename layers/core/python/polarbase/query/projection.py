@@ -15,8 +15,9 @@ __all__ = ["Expansion", "column_json", "row_json", "shape_key", "table_row_json"
 # json_build_object takes at most 100 arguments: 50 key/value pairs.
 _MAX_PAIRS = 50
 
-_ISO_TIMESTAMP_TZ = sql.SQL('\'YYYY-MM-DD"T"HH24:MI:SS.US"Z"\'')
-_ISO_TIMESTAMP = sql.SQL("'YYYY-MM-DD\"T\"HH24:MI:SS.US'")
+# The original's format (JavaScript's toISOString): milliseconds and a Z.
+_ISO_TIMESTAMP_TZ = sql.SQL('\'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"\'')
+_ISO_TIMESTAMP = sql.SQL("'YYYY-MM-DD\"T\"HH24:MI:SS.MS'")
 
 _CASTS = {
     "int2": sql.SQL("smallint"),
