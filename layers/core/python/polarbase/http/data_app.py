@@ -21,6 +21,7 @@ from ..auth import Scope as KeyScope
 from ..errors import MethodNotAllowedError, NotFoundError, PolarBaseError
 from .body import read_json
 from .errors import polarbase_error_response, unexpected_error_response
+from .memory import LARGE_BODY_BYTES, release_memory
 from .params import choice_param, int_param
 from .responses import envelope_text
 
@@ -55,6 +56,10 @@ class _Call:
         self.query = QueryParams(scope["query_string"])
         self.receive = receive
 
+    def has_large_body(self) -> bool:
+        length = self.content_length
+        return length is not None and length.isdigit() and int(length) > LARGE_BODY_BYTES
+
 
 Handler = Callable[[_Call], Awaitable[str]]
 
@@ -84,6 +89,11 @@ class DataApp:
         except Exception as error:  # the one broad catch: a bug, answered as a 500 envelope
             response = unexpected_error_response(error, call.method, scope["path"])
         await response(scope, receive, send)
+        if (
+            len(response.body) > LARGE_BODY_BYTES
+            or int(call.content_length or 0) > LARGE_BODY_BYTES
+        ):
+            release_memory()
 
     def _route(self, call: _Call) -> Handler:
         method, rest = call.method, call.rest
