@@ -39,6 +39,7 @@ from .query import (
     parse_filter,
     parse_filter_text,
     parse_sort,
+    update_by_id_statement,
     update_by_key_statement,
     update_where_statement,
 )
@@ -252,9 +253,7 @@ class RecordService:
         def build(table: Table) -> Statement:
             key = self._key(table)
             changes = self._changes(table, key, data, "")
-            params = Params()
-            condition = key_condition(key, self._record_id(key, record_id), params)
-            return update_where_statement(table, changes, condition, params)
+            return update_by_id_statement(table, key, self._record_id(key, record_id), changes)
 
         result = await self._run(name, build)
         assert result is not None

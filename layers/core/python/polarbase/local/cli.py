@@ -52,7 +52,10 @@ async def _serve(settings: Any, database_url: str) -> None:
     import uvicorn
 
     from ..http import create_app
+    from ..http.memory import configure_allocator
     from ..runtime import build_runtime
+
+    configure_allocator()
 
     runtime = build_runtime(settings, database_url=database_url)
     await runtime.start()

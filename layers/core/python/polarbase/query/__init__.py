@@ -25,6 +25,7 @@ from .write import (
     insert_statement,
     key_condition,
     keys_condition,
+    update_by_id_statement,
     update_by_key_statement,
     update_where_statement,
 )
@@ -66,6 +67,7 @@ __all__ = [
     "row_json",
     "searchable_columns",
     "type_cast",
+    "update_by_id_statement",
     "update_by_key_statement",
     "update_where_statement",
 ]

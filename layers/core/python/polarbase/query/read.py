@@ -14,7 +14,7 @@ from .projection import Expansion, shape_key, table_row_json, type_cast
 from .request import ListRequest, SortKey
 from .statement import Params, Statement
 
-__all__ = ["get_statement", "key_param", "list_statement"]
+__all__ = ["get_statement", "key_param", "list_statement", "typed_placeholder"]
 
 _SOURCE = ident("t")
 # Below this many rows by the statistics, an estimated count is made exact: it is cheap there,
@@ -46,15 +46,17 @@ def get_statement(
             _SOURCE,
             _SOURCE,
             ident(key.name),
-            _typed(key, sql.Placeholder("id")),
+            typed_placeholder(key, "id"),
         )
 
     query = table.fragment(("get", key.name, shape_key(fields, expand)), build)
     return Statement(query, {"id": record_id})
 
 
-def _typed(column: Column, placeholder: sql.Composable) -> sql.Composable:
+def typed_placeholder(column: Column, name: str) -> sql.Composable:
+    """``%(name)s`` cast to ``column``'s key type, for values compared with it."""
     cast = type_cast(column)
+    placeholder = sql.Placeholder(name)
     return sql.SQL("{}::{}").format(placeholder, cast) if cast is not None else placeholder
 
 
@@ -165,6 +167,56 @@ def _next_cursor(request: ListRequest) -> sql.Composable:
     )
 
 
+def _page_parts(
+    request: ListRequest, sort_key: tuple[tuple[str, bool], ...]
+) -> tuple[sql.SQL, sql.SQL]:
+    """The SQL around the page's WHERE: ``page`` CTE up to ``total``'s SELECT.
+
+    With a key, the page is found on keys alone and only its rows are fetched (a deferred
+    join): skipping OFFSET rows then walks the key index instead of the table.
+    """
+    table = request.table
+    key = request.key
+    if key is None:
+        head = table.fragment(
+            ("list-head",),
+            lambda: sql.SQL(
+                "WITH page AS MATERIALIZED (SELECT {t}.* FROM {table} AS {t} WHERE "
+            ).format(t=_SOURCE, table=_table_sql(table)),
+        )
+        middle = table.fragment(
+            ("list-order", sort_key),
+            lambda: sql.SQL(
+                " ORDER BY {order} LIMIT %(limit)s OFFSET %(offset)s), "
+                "total AS MATERIALIZED (SELECT "
+            ).format(order=_order_by(request.sort)),
+        )
+        return head, middle
+    key_sql = ident(key.name)
+    head = table.fragment(
+        ("list-head", key.name),
+        lambda: sql.SQL(
+            "WITH page AS MATERIALIZED (SELECT {t}.* FROM (SELECT {t}.{key} FROM {table} AS {t} "
+            "WHERE "
+        ).format(t=_SOURCE, table=_table_sql(table), key=key_sql),
+    )
+    middle = table.fragment(
+        ("list-order", key.name, sort_key),
+        lambda: sql.SQL(
+            " ORDER BY {order} LIMIT %(limit)s OFFSET %(offset)s) AS {k} "
+            "JOIN {table} AS {t} ON {t}.{key} = {k}.{key} ORDER BY {order}), "
+            "total AS MATERIALIZED (SELECT "
+        ).format(
+            order=_order_by(request.sort),
+            k=ident("k"),
+            table=_table_sql(table),
+            t=_SOURCE,
+            key=key_sql,
+        ),
+    )
+    return head, middle
+
+
 def list_statement(request: ListRequest) -> Statement:
     """The page and its pagination as one JSON object, in one statement.
 
@@ -186,18 +238,7 @@ def list_statement(request: ListRequest) -> Statement:
         page_conditions.append(_after(request.sort, request.after, params))
     page_where = sql.SQL(" AND ").join(page_conditions) if page_conditions else sql.SQL("TRUE")
     sort_key = tuple((key.column.name, key.descending) for key in request.sort)
-    head = table.fragment(
-        ("list-head",),
-        lambda: sql.SQL(
-            "WITH page AS MATERIALIZED (SELECT {t}.* FROM {table} AS {t} WHERE "
-        ).format(t=_SOURCE, table=_table_sql(table)),
-    )
-    middle = table.fragment(
-        ("list-order", sort_key),
-        lambda: sql.SQL(
-            " ORDER BY {order} LIMIT %(limit)s OFFSET %(offset)s), total AS MATERIALIZED (SELECT "
-        ).format(order=_order_by(request.sort)),
-    )
+    head, middle = _page_parts(request, sort_key)
     tail = table.fragment(
         ("list-tail", sort_key, shape_key(request.fields, request.expand)),
         lambda: sql.SQL(

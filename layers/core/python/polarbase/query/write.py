@@ -14,7 +14,7 @@ from .compile_filter import compile_filter
 from .filter import FilterNode
 from .names import ident
 from .projection import table_row_json, type_cast
-from .read import key_param
+from .read import key_param, typed_placeholder
 from .statement import Params, Statement
 from .values import UnfitValueError, coerce_value
 
@@ -25,6 +25,7 @@ __all__ = [
     "insert_statement",
     "key_condition",
     "keys_condition",
+    "update_by_id_statement",
     "update_by_key_statement",
     "update_where_statement",
 ]
@@ -71,14 +72,24 @@ def insert_statement(table: Table, records: Sequence[dict[str, Any]]) -> Stateme
     """Insert checked records; records with the same keys share one INSERT ... SELECT.
 
     Rows come back in the order sent when every record names the same columns (the usual
-    case); otherwise grouped by the set of columns named, each group in the order sent.
+    case); otherwise grouped by the set of columns named, each group in the order sent. The SQL
+    depends only on those column sets, so it is rendered once per table shape and reused.
     """
-    params = Params()
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for record in records:
         groups.setdefault(tuple(record), []).append(record)
+    # A group naming no columns inserts defaults, one VALUES row per record: its size counts.
+    shape = tuple((names, 0 if names else len(rows)) for names, rows in groups.items())
+    query = table.fragment(("insert", shape), lambda: _insert_sql(table, shape))
+    params = {
+        f"rows{number}": Json(rows) for number, (names, rows) in enumerate(groups.items()) if names
+    }
+    return Statement(query, params)
+
+
+def _insert_sql(table: Table, shape: tuple[tuple[tuple[str, ...], int], ...]) -> sql.Composable:
     parts: list[sql.Composable] = []
-    for number, (names, rows) in enumerate(groups.items()):
+    for number, (names, defaults_count) in enumerate(shape):
         target = sql.SQL("INSERT INTO {} AS {}").format(_table_sql(table), _SOURCE)
         if names:
             columns = sql.SQL(", ").join(ident(name) for name in names)
@@ -86,11 +97,14 @@ def insert_statement(table: Table, records: Sequence[dict[str, Any]]) -> Stateme
                 "{target} ({columns}) SELECT {columns} "
                 "FROM json_populate_recordset(NULL::{table}, {rows})"
             ).format(
-                target=target, columns=columns, table=_table_sql(table), rows=params.add(Json(rows))
+                target=target,
+                columns=columns,
+                table=_table_sql(table),
+                rows=sql.Placeholder(f"rows{number}"),
             )
         else:
             first = ident(table.columns[0].name)
-            defaults = sql.SQL(", ").join(sql.SQL("(DEFAULT)") for _ in rows)
+            defaults = sql.SQL(", ").join(sql.SQL("(DEFAULT)") for _ in range(defaults_count))
             source = sql.SQL("{} ({}) VALUES {}").format(target, first, defaults)
         parts.append(
             sql.SQL("{} AS ({} RETURNING {}.*)").format(ident(f"ins{number}"), source, _SOURCE)
@@ -98,11 +112,10 @@ def insert_statement(table: Table, records: Sequence[dict[str, Any]]) -> Stateme
     union = sql.SQL(" UNION ALL ").join(
         sql.SQL("SELECT * FROM {}").format(ident(f"ins{number}")) for number in range(len(parts))
     )
-    query = sql.SQL(
+    return sql.SQL(
         "WITH {} SELECT json_build_object('insertedCount', count(*), "
-        "'returning', coalesce(json_agg({} ), '[]'::json))::text FROM ({}) AS {}"
+        "'returning', coalesce(json_agg({}), '[]'::json))::text FROM ({}) AS {}"
     ).format(sql.SQL(", ").join(parts), _returning(table, _ROW), union, _ROW)
-    return Statement(query, params.values)
 
 
 def _touch_updated_at(table: Table, names: Sequence[str]) -> sql.Composable | None:
@@ -141,6 +154,33 @@ def update_where_statement(
     )
     part = sql.SQL("{} AS ({})").format(ident("upd0"), statement)
     return Statement(_updated(table, [part]), params.values)
+
+
+def update_by_id_statement(
+    table: Table, key: Column, record_id: Any, data: dict[str, Any]
+) -> Statement:
+    """Set ``data`` on the record whose key is ``record_id``; the SQL is reused per column set."""
+    names = tuple(data)
+
+    def build() -> sql.Composable:
+        condition = sql.SQL("{}.{} = {}").format(
+            _SOURCE, ident(key.name), typed_placeholder(key, "id")
+        )
+        statement = sql.SQL(
+            "UPDATE {table} AS {t} SET ({columns}) = (SELECT {columns} FROM "
+            "json_populate_record(NULL::{table}, %(data)s)){touch} WHERE {condition} "
+            "RETURNING {t}.*"
+        ).format(
+            table=_table_sql(table),
+            t=_SOURCE,
+            columns=sql.SQL(", ").join(ident(name) for name in names),
+            touch=_touch_updated_at(table, names) or sql.SQL(""),
+            condition=condition,
+        )
+        return _updated(table, [sql.SQL("{} AS ({})").format(ident("upd0"), statement)])
+
+    query = table.fragment(("update-id", key.name, names), build)
+    return Statement(query, {"id": record_id, "data": Json(data)})
 
 
 def update_by_key_statement(
