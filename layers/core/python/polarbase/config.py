@@ -42,7 +42,7 @@ class Settings(BaseSettings):
     """The PostgreSQL schema the API exposes."""
     pool_min_size: int = 2
     """Connections the pool keeps open."""
-    pool_max_size: int = 8
+    pool_max_size: int = 16
     """Most connections the pool opens."""
     rate_limit: int = 6000
     """Default requests per minute per API key (a key may carry its own); 0 disables."""

@@ -45,6 +45,7 @@ class Database:
         min_size: int = 1,
         max_size: int = 8,
         prepare_threshold: int | None = 5,
+        utc: bool = True,
     ) -> None:
         self.pool = AsyncConnectionPool(
             conninfo,
@@ -52,7 +53,12 @@ class Database:
             max_size=max_size,
             open=False,
             timeout=10.0,
-            kwargs={"autocommit": True, "prepare_threshold": prepare_threshold},
+            kwargs={
+                "autocommit": True,
+                "prepare_threshold": prepare_threshold,
+                # A startup parameter, not a SET: timestamps in UTC on every connection.
+                **({"options": "-c TimeZone=UTC"} if utc else {}),
+            },
             name="polarbase",
         )
 

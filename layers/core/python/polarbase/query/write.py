@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import orjson
 from psycopg import sql
 from psycopg.types.json import Json
 
@@ -31,6 +32,17 @@ __all__ = [
 ]
 
 _SOURCE = ident("t")
+
+
+def _json(value: Any) -> Json:
+    """A JSON parameter serialised by orjson (several times faster than the json module)."""
+    return Json(value, dumps=_orjson_text)
+
+
+def _orjson_text(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
 _ROW = ident("r")
 
 
@@ -82,7 +94,7 @@ def insert_statement(table: Table, records: Sequence[dict[str, Any]]) -> Stateme
     shape = tuple((names, 0 if names else len(rows)) for names, rows in groups.items())
     query = table.fragment(("insert", shape), lambda: _insert_sql(table, shape))
     params = {
-        f"rows{number}": Json(rows) for number, (names, rows) in enumerate(groups.items()) if names
+        f"rows{number}": _json(rows) for number, (names, rows) in enumerate(groups.items()) if names
     }
     return Statement(query, params)
 
@@ -148,7 +160,7 @@ def update_where_statement(
         table=_table_sql(table),
         t=_SOURCE,
         columns=columns,
-        data=params.add(Json(data)),
+        data=params.add(_json(data)),
         touch=_touch_updated_at(table, names) or sql.SQL(""),
         condition=condition,
     )
@@ -180,7 +192,7 @@ def update_by_id_statement(
         return _updated(table, [sql.SQL("{} AS ({})").format(ident("upd0"), statement)])
 
     query = table.fragment(("update-id", key.name, names), build)
-    return Statement(query, {"id": record_id, "data": Json(data)})
+    return Statement(query, {"id": record_id, "data": _json(data)})
 
 
 def update_by_key_statement(
@@ -197,7 +209,7 @@ def update_by_key_statement(
         groups.setdefault(tuple(data), []).append({**data, "__pb_key": record_id})
     parts: list[sql.Composable] = []
     for number, (names, rows) in enumerate(groups.items()):
-        rows_param = params.add(Json(rows))
+        rows_param = params.add(_json(rows))
         statement = sql.SQL(
             # ROW(...): a list of one column is only a row when said so.
             "UPDATE {table} AS {t} SET ({columns}) = ROW({values}){touch} "
