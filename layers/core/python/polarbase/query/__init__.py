@@ -2,7 +2,7 @@
 
 from .compile_filter import compile_filter, compile_search, escape_like, searchable_columns
 from .filter import Condition, FilterNode, Group, Operator, parse_filter
-from .projection import Expansion, column_json, row_json, type_cast
+from .projection import Expansion, column_json, select_list, table_select_list, type_cast
 from .read import get_statement, key_param, list_statement
 from .request import (
     CountMode,
@@ -64,8 +64,9 @@ __all__ = [
     "parse_filter",
     "parse_filter_text",
     "parse_sort",
-    "row_json",
     "searchable_columns",
+    "select_list",
+    "table_select_list",
     "type_cast",
     "update_by_id_statement",
     "update_by_key_statement",

@@ -10,7 +10,7 @@ from psycopg.types.json import Jsonb
 from ..schema.model import Column, Table
 from .compile_filter import compile_filter, compile_search
 from .names import ident
-from .projection import Expansion, shape_key, table_row_json, type_cast
+from .projection import Expansion, shape_key, table_select_list, type_cast
 from .request import ListRequest, SortKey
 from .statement import Params, Statement
 
@@ -41,8 +41,10 @@ def get_statement(
     expand: tuple[Expansion, ...],
 ) -> Statement:
     def build() -> sql.Composable:
-        return sql.SQL("SELECT {}::text FROM {} AS {} WHERE {}.{} = {}").format(
-            table_row_json(table, fields, _SOURCE, expand),
+        return sql.SQL(
+            "SELECT row_to_json(r)::text FROM (SELECT {} FROM {} AS {} WHERE {}.{} = {}) AS r"
+        ).format(
+            table_select_list(table, fields, _SOURCE, expand),
             _table_sql(table),
             _SOURCE,
             _SOURCE,
@@ -247,14 +249,15 @@ def list_statement(request: ListRequest) -> Statement:
         ("list-tail", sort_key, shape_key(request.fields, request.expand)),
         lambda: sql.SQL(
             " AS total) SELECT json_build_object("
-            "'rows', coalesce((SELECT json_agg({row}) FROM page AS {t}), '[]'::json), "
+            "'rows', coalesce((SELECT json_agg(r) FROM (SELECT {row} FROM page AS {t}) AS r), "
+            "'[]'::json), "
             "'pagination', json_build_object("
             "'page', %(page)s::int, 'limit', %(limit)s::int, 'total', total.total, "
             "'pages', CASE WHEN total.total IS NULL THEN NULL "
             "ELSE greatest(1, ceil(total.total::numeric / %(limit)s))::bigint END, "
             "'nextCursor', {next_cursor}))::text FROM total"
         ).format(
-            row=table_row_json(table, request.fields, _SOURCE, request.expand),
+            row=table_select_list(table, request.fields, _SOURCE, request.expand),
             t=_SOURCE,
             next_cursor=_next_cursor(request),
         ),

@@ -14,7 +14,7 @@ from ..schema.model import Column, Table
 from .compile_filter import compile_filter
 from .filter import FilterNode
 from .names import ident
-from .projection import table_row_json, type_cast
+from .projection import table_select_list, type_cast
 from .read import key_param, typed_placeholder
 from .statement import Params, Statement
 from .values import UnfitValueError, coerce_value
@@ -41,9 +41,6 @@ def _json(value: Any) -> Json:
 
 def _orjson_text(value: Any) -> str:
     return orjson.dumps(value).decode()
-
-
-_ROW = ident("r")
 
 
 def _table_sql(table: Table) -> sql.Identifier:
@@ -76,8 +73,23 @@ def check_record(table: Table, record: Any, where: str) -> dict[str, Any]:
     return checked
 
 
-def _returning(table: Table, source: sql.Identifier) -> sql.Composable:
-    return table_row_json(table, table.columns, source)
+def _written(table: Table, count_key: str, ctes: list[sql.Composable], name: str) -> sql.Composable:
+    """``WITH <ctes> SELECT {<count_key>, returning}``: the rows the CTEs named ``<name>N``
+    returned, counted and shown as records."""
+    union = sql.SQL(" UNION ALL ").join(
+        sql.SQL("SELECT * FROM {}").format(ident(f"{name}{number}")) for number in range(len(ctes))
+    )
+    return sql.SQL(
+        "WITH {ctes} SELECT json_build_object({count_key}, count(*), "
+        "'returning', coalesce(json_agg(r), '[]'::json))::text "
+        "FROM (SELECT {columns} FROM ({union}) AS {t}) AS r"
+    ).format(
+        ctes=sql.SQL(", ").join(ctes),
+        count_key=sql.Literal(count_key),
+        columns=table_select_list(table, table.columns, _SOURCE),
+        union=union,
+        t=_SOURCE,
+    )
 
 
 def insert_statement(table: Table, records: Sequence[dict[str, Any]]) -> Statement:
@@ -121,13 +133,7 @@ def _insert_sql(table: Table, shape: tuple[tuple[tuple[str, ...], int], ...]) ->
         parts.append(
             sql.SQL("{} AS ({} RETURNING {}.*)").format(ident(f"ins{number}"), source, _SOURCE)
         )
-    union = sql.SQL(" UNION ALL ").join(
-        sql.SQL("SELECT * FROM {}").format(ident(f"ins{number}")) for number in range(len(parts))
-    )
-    return sql.SQL(
-        "WITH {} SELECT json_build_object('insertedCount', count(*), "
-        "'returning', coalesce(json_agg({}), '[]'::json))::text FROM ({}) AS {}"
-    ).format(sql.SQL(", ").join(parts), _returning(table, _ROW), union, _ROW)
+    return _written(table, "insertedCount", parts, "ins")
 
 
 def _touch_updated_at(table: Table, names: Sequence[str]) -> sql.Composable | None:
@@ -138,13 +144,7 @@ def _touch_updated_at(table: Table, names: Sequence[str]) -> sql.Composable | No
 
 
 def _updated(table: Table, parts: list[sql.Composable]) -> sql.Composable:
-    union = sql.SQL(" UNION ALL ").join(
-        sql.SQL("SELECT * FROM {}").format(ident(f"upd{number}")) for number in range(len(parts))
-    )
-    return sql.SQL(
-        "WITH {} SELECT json_build_object('updatedCount', count(*), "
-        "'returning', coalesce(json_agg({}), '[]'::json))::text FROM ({}) AS {}"
-    ).format(sql.SQL(", ").join(parts), _returning(table, _ROW), union, _ROW)
+    return _written(table, "updatedCount", parts, "upd")
 
 
 def update_where_statement(
