@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -40,33 +40,69 @@ class Database:
 
     def __init__(
         self,
-        conninfo: str,
+        conninfo: str | Callable[[], str],
         *,
         min_size: int = 1,
         max_size: int = 8,
         prepare_threshold: int | None = 5,
         utc: bool = True,
+        check_connections: bool = False,
     ) -> None:
-        self.pool = AsyncConnectionPool(
+        """``conninfo`` may be a function, called when the pool opens (a secret read on AWS).
+
+        ``prepare_threshold=None`` turns server-side prepared statements off, for poolers that
+        would pin a connection for them; ``check_connections`` tests a connection before each
+        use (a round trip), for long idle periods after which a server or proxy drops them.
+        """
+        self._conninfo = conninfo
+        self._options = {
+            "min_size": min_size,
+            "max_size": max_size,
+            "prepare_threshold": prepare_threshold,
+            "utc": utc,
+            "check_connections": check_connections,
+        }
+        self._pool: AsyncConnectionPool | None = None
+
+    @property
+    def pool(self) -> AsyncConnectionPool:
+        if self._pool is None:
+            raise DatabaseUnavailableError("the database connection is not open")
+        return self._pool
+
+    async def open(self) -> None:
+        """Open the pool (idempotent); the first connection is made here, never at import."""
+        if self._pool is not None:
+            return
+        options = self._options
+        conninfo = self._conninfo() if callable(self._conninfo) else self._conninfo
+        pool = AsyncConnectionPool(
             conninfo,
-            min_size=min_size,
-            max_size=max_size,
+            min_size=options["min_size"],
+            max_size=options["max_size"],
             open=False,
             timeout=10.0,
             kwargs={
                 "autocommit": True,
-                "prepare_threshold": prepare_threshold,
+                "prepare_threshold": options["prepare_threshold"],
                 # A startup parameter, not a SET: timestamps in UTC on every connection.
-                **({"options": "-c TimeZone=UTC"} if utc else {}),
+                **({"options": "-c TimeZone=UTC"} if options["utc"] else {}),
             },
+            check=AsyncConnectionPool.check_connection if options["check_connections"] else None,
             name="polarbase",
         )
-
-    async def open(self) -> None:
-        await self.pool.open(wait=True, timeout=30.0)
+        try:
+            await pool.open(wait=True, timeout=10.0)
+        except (PoolTimeout, psycopg.Error):
+            await pool.close()
+            _log.warning("cannot connect to the database")
+            raise DatabaseUnavailableError("cannot connect to the database; try again") from None
+        self._pool = pool
 
     async def close(self) -> None:
-        await self.pool.close()
+        if self._pool is not None:
+            await self._pool.close()
+            self._pool = None
 
     @asynccontextmanager
     async def connection(self) -> AsyncIterator[AsyncConnection[Any]]:
