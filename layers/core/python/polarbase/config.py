@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["Settings"]
@@ -60,10 +60,30 @@ class Settings(BaseSettings):
     """Reported by ``GET /health``."""
     log_level: str = "info"
     """Level of PolarBase's own log lines."""
+    metadata_bucket: str | None = None
+    """S3 bucket holding the metadata SQLite file in the aws mode (required there)."""
+    metadata_key: str = "polarbase/metadata.sqlite3"
+    """Key of the metadata SQLite file in ``metadata_bucket``."""
+    cache_dir: Path = Path("/tmp/polarbase")  # noqa: S108 - Lambda's only writable directory
+    """Where the aws mode keeps its local copy of the metadata file (Lambda's writable /tmp)."""
+    database_secret_arn: str | None = None
+    """Secrets Manager secret holding the database URL, read by the serverless runtime."""
+    aws_region: str | None = None
+    """AWS region of the bucket and the secret; None lets boto3 use ``AWS_REGION``."""
+    s3_endpoint_url: str | None = None
+    """Another S3 endpoint for the metadata (a test server, LocalStack); None is AWS's."""
+
+    @model_validator(mode="after")
+    def _check_aws_mode(self) -> Settings:
+        if self.mode == "aws" and not self.metadata_bucket:
+            raise ValueError("POLARBASE_METADATA_BUCKET must be set when POLARBASE_MODE is aws")
+        return self
 
     @property
     def metadata_path(self) -> Path:
-        return self.data_dir / "metadata.sqlite3"
+        """The metadata SQLite file: the file itself locally, a synced copy in the aws mode."""
+        directory = self.cache_dir if self.mode == "aws" else self.data_dir
+        return directory / "metadata.sqlite3"
 
     @property
     def postgres_data_dir(self) -> Path:

@@ -24,7 +24,8 @@ code and message.
     ├── PayloadTooLargeError (413, payload_too_large)
     ├── RuleViolationError (422, rule_violation)
     ├── RateLimitedError (429, rate_limited)
-    └── DatabaseUnavailableError (503, database_unavailable)
+    ├── DatabaseUnavailableError (503, database_unavailable)
+    └── MetadataConflictError (503, metadata_conflict)
 
 This module imports nothing from the web layer.
 """
@@ -50,6 +51,7 @@ __all__ = [
     "InvalidFilterError",
     "InvalidFormulaError",
     "InvalidInputError",
+    "MetadataConflictError",
     "MethodNotAllowedError",
     "NotFoundError",
     "PayloadTooLargeError",
@@ -229,6 +231,13 @@ class DatabaseUnavailableError(PolarBaseError):
 
     status = 503
     code = "database_unavailable"
+
+
+class MetadataConflictError(PolarBaseError):
+    """A metadata write lost the race to other writers too many times in a row; retry it later."""
+
+    status = 503
+    code = "metadata_conflict"
 
 
 # --- database errors, by SQLSTATE -------------------------------------------------------------

@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from .auth import Authenticator, KeyStore, RateLimiter
 from .catalog import Catalog
 from .config import Settings
 from .database import Database
-from .metadata import LocalMetadataSync, MetadataStore, MetadataSync, PresentationRepository
+from .metadata import (
+    LocalMetadataSync,
+    MetadataStore,
+    MetadataSync,
+    PresentationRepository,
+    S3MetadataSync,
+)
 from .records import RecordService
 from .schema import SchemaCache
+from .secrets import read_database_secret
 from .tables import TableService
 
 __all__ = ["Runtime", "build_runtime"]
@@ -31,32 +40,74 @@ class Runtime:
     auth: Authenticator
     started_at: float = field(default_factory=time.time)
     generated_super_admin_key: str | None = None
+    started: bool = False
 
     async def start(self) -> None:
-        """Open what can fail (database, metadata file); import time opens nothing."""
+        """Open what can fail (database, metadata file); import time opens nothing.
+
+        Idempotent: the serverless entry points call it on the first request of an execution
+        environment, so a bad secret becomes an error response instead of a crashed import.
+        """
+        if self.started:
+            return
         self.store.migrate()
         configured = self.settings.super_admin_key
+        # A generated key is printed once by `polarbase serve`; a function has no terminal, and
+        # a key must never reach its logs, so on AWS the key is configured or absent.
         self.generated_super_admin_key = self.keys.ensure_super_admin(
-            configured.get_secret_value() if configured is not None else None
+            configured.get_secret_value() if configured is not None else None,
+            generate=self.settings.mode == "local",
         )
         await self.database.open()
+        self.started = True
 
     async def stop(self) -> None:
         await self.database.close()
         self.store.close()
+        self.started = False
 
 
 def _metadata_sync(settings: Settings) -> MetadataSync:
     if settings.mode == "local":
         return LocalMetadataSync(settings.metadata_path)
-    raise NotImplementedError("the AWS metadata adapter arrives with the serverless runtime")
+    # Only the aws mode needs boto3: the local mode (and its install) never imports it.
+    import boto3
 
-
-def build_runtime(settings: Settings, *, database_url: str) -> Runtime:
-    """All parts for ``settings.mode``; nothing is opened until ``Runtime.start()``."""
-    database = Database(
-        database_url, min_size=settings.pool_min_size, max_size=settings.pool_max_size
+    assert settings.metadata_bucket is not None  # Settings refuses the aws mode without one
+    return S3MetadataSync(
+        boto3.client("s3", region_name=settings.aws_region, endpoint_url=settings.s3_endpoint_url),
+        bucket=settings.metadata_bucket,
+        key=settings.metadata_key,
+        path=settings.metadata_path,
     )
+
+
+def _database(settings: Settings, database_url: str | None) -> Database:
+    """The pool for the mode: locally a pool; on AWS one connection per execution environment,
+    no server-side prepared statements and a check before use, so it is safe behind RDS Proxy
+    and survives the proxy dropping idle connections between invocations."""
+    conninfo: str | Callable[[], str]
+    if database_url is not None:
+        conninfo = database_url
+    elif settings.database_url is not None:
+        conninfo = settings.database_url.get_secret_value()
+    elif settings.mode == "aws" and settings.database_secret_arn is not None:
+        conninfo = partial(read_database_secret, settings)
+    else:
+        raise ValueError("no database: set DATABASE_URL or POLARBASE_DATABASE_SECRET_ARN")
+    if settings.mode == "local":
+        return Database(conninfo, min_size=settings.pool_min_size, max_size=settings.pool_max_size)
+    return Database(
+        conninfo, min_size=1, max_size=1, prepare_threshold=None, utc=False, check_connections=True
+    )
+
+
+def build_runtime(settings: Settings, *, database_url: str | None = None) -> Runtime:
+    """All parts for ``settings.mode``; nothing is opened until ``Runtime.start()``.
+
+    ``database_url`` overrides the settings (``polarbase serve`` passes the embedded server's).
+    """
+    database = _database(settings, database_url)
     store = MetadataStore(_metadata_sync(settings))
     presentations = PresentationRepository(store)
     catalog = Catalog(database, store, presentations, SchemaCache(settings.schema_ttl_seconds))

@@ -231,22 +231,32 @@ class KeyStore:
         )
         return row[0] if row else None
 
-    def ensure_super_admin(self, configured: str | None) -> str | None:
+    def ensure_super_admin(self, configured: str | None, *, generate: bool = True) -> str | None:
         """The super admin key's hash is stored once; returns a new secret when one was made.
 
         A configured key (``POLARBASE_SUPER_ADMIN_KEY``) always wins and is never stored in
-        plain text; without one, the first start generates a key and returns it to print once.
+        plain text; without one, the first start generates a key (when ``generate``) and returns
+        it to print once. Storing it is one replayable change, so two processes starting at once
+        cannot both believe they made the key.
         """
         if configured:
             wanted = hash_api_key(configured)
             if self.super_admin_hash() != wanted:
                 self._store_super_admin(wanted)
             return None
-        if self.super_admin_hash() is not None:
+        if not generate or self.super_admin_hash() is not None:
             return None
         secret = generate_api_key()
-        self._store_super_admin(hash_api_key(secret))
-        return secret
+        key_hash = hash_api_key(secret)
+
+        def insert_if_missing(db: sqlite3.Connection) -> bool:
+            cursor = db.execute(
+                "INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
+                (_SUPER_ADMIN_SETTING, key_hash),
+            )
+            return cursor.rowcount == 1
+
+        return secret if self.store.write(insert_if_missing) else None
 
     def _store_super_admin(self, key_hash: str) -> None:
         self.store.write(

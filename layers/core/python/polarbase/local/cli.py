@@ -66,7 +66,7 @@ async def _serve(settings: Any, database_url: str) -> None:
             created = await load_demo(runtime)
             if created:
                 _log.info("demo tables created: %s", ", ".join(created))
-        app = create_app(runtime, manage_runtime=False)
+        app = create_app(runtime, start="caller")
         config = uvicorn.Config(
             app,
             host=settings.host,

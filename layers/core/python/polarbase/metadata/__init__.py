@@ -1,7 +1,14 @@
 """PolarBase's own metadata: one SQLite file, kept locally or synced to S3."""
 
 from .presentation import PresentationRepository
+from .s3_sync import S3MetadataSync
 from .store import MetadataStore
 from .sync import LocalMetadataSync, MetadataSync
 
-__all__ = ["LocalMetadataSync", "MetadataStore", "MetadataSync", "PresentationRepository"]
+__all__ = [
+    "LocalMetadataSync",
+    "MetadataStore",
+    "MetadataSync",
+    "PresentationRepository",
+    "S3MetadataSync",
+]

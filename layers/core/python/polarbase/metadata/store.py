@@ -77,6 +77,9 @@ class MetadataStore:
         self.freshness_seconds = freshness_seconds
         self._reader: sqlite3.Connection | None = None
         self._own_writes = 0
+        # Times the file was replaced under the reader (a synced copy arrived). A new connection
+        # restarts ``data_version``, so the count keeps the generation moving across reloads.
+        self._reloads = 0
         self._seen_version = 0
         self._checked_at = 0.0
 
@@ -91,7 +94,8 @@ class MetadataStore:
                         db.execute(statement)
                 db.execute(f"PRAGMA user_version = {int(number)}")
 
-        self.sync.refresh()
+        if self.sync.refresh():
+            self._reload()
         self.write(upgrade)
 
     def _connection(self) -> sqlite3.Connection:
@@ -106,18 +110,19 @@ class MetadataStore:
             self._reader.close()
             self._reader = None
 
+    def _reload(self) -> None:
+        self._reopen()
+        self._reloads += 1
+
     def generation(self) -> int:
         """A number that changes whenever the metadata does (cheap; checked every few 100 ms)."""
         now = time.monotonic()
         if now - self._checked_at >= self.freshness_seconds:
             self._checked_at = now
             if self.sync.refresh():
-                self._reopen()
-                self._seen_version += 1
-            (version,) = self._connection().execute("PRAGMA data_version").fetchone()
-            if version != self._seen_version:
-                self._seen_version = version
-        return self._own_writes * 1_000_003 + self._seen_version
+                self._reload()
+            (self._seen_version,) = self._connection().execute("PRAGMA data_version").fetchone()
+        return (self._own_writes + self._reloads) * 1_000_003 + self._seen_version
 
     def read(self, query: Callable[[sqlite3.Connection], T]) -> T:
         self.generation()
@@ -128,7 +133,7 @@ class MetadataStore:
         result = self.sync.write(change)
         self._own_writes += 1
         if self.sync.refresh():
-            self._reopen()
+            self._reload()
         return result
 
     def close(self) -> None:

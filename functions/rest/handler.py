@@ -1,0 +1,33 @@
+"""The REST API on AWS Lambda: API Gateway HTTP API (payload v2) events in, responses out.
+
+Built at import, opened on the first request (a bad secret answers 503, it does not crash the
+import); one runtime and one database connection per execution environment, reused.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics import MetricUnit
+from mangum import Mangum
+
+from polarbase.config import Settings
+from polarbase.http import create_app
+from polarbase.runtime import build_runtime
+
+logger = Logger()
+metrics = Metrics()
+runtime = build_runtime(Settings(mode="aws"))
+asgi_handler = Mangum(create_app(runtime, start="first-request"), lifespan="off")
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@metrics.log_metrics(capture_cold_start_metric=True)
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    started = time.perf_counter()
+    response = asgi_handler(event, context)
+    metrics.add_metric("Latency", MetricUnit.Milliseconds, (time.perf_counter() - started) * 1e3)
+    return response

@@ -1,0 +1,226 @@
+"""The metadata SQLite file kept in S3: a local copy refreshed by ETag, writes replayed on 412."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import sqlite3
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from ..errors import MetadataConflictError
+
+__all__ = ["S3MetadataSync"]
+
+T = TypeVar("T")
+
+# botocore's S3 client. Its typed stubs (types-boto3-s3) are not a dependency, and the adapter
+# uses only get_object, put_object and the client's own ``exceptions.ClientError``, so neither
+# boto3 nor botocore is imported here: the local mode never loads them.
+S3Client = Any
+
+_NOT_MODIFIED = frozenset({"304", "NotModified"})
+_MISSING = frozenset({"404", "NoSuchKey"})
+# 412: the object changed since our ETag (or exists, for If-None-Match: *). 409: another
+# conditional write to the same key was in flight; S3 asks to retry it the same way.
+_LOST_RACE = frozenset({"412", "PreconditionFailed", "409", "ConditionalRequestConflict"})
+
+
+class S3MetadataSync:
+    """One S3 object is the metadata database; each process keeps a copy at ``path``.
+
+    Reads use the local copy. ``refresh()`` checks it with a conditional GET (``If-None-Match``
+    with the ETag the copy came from), so an unchanged object costs one 304 and no body. A
+    missing object is an empty database, not an error: the first ``migrate()`` creates it.
+
+    ``write(change)`` never loses an update, however many processes write at once: it applies
+    ``change`` to a copy of the newest version in one SQLite transaction, then PUTs the result
+    only if the object is still the version it started from (``If-Match: <etag>``, or
+    ``If-None-Match: *`` when there was none). When another writer got there first, S3 answers
+    412, and the write starts again from a fresh download, with a short random back-off so the
+    losers do not collide again in step. ``change`` may therefore run more than once and must
+    be a pure function of the database: no side effects outside it, no state carried between
+    calls. Only the run whose PUT succeeded counts, and its result is returned. A change that
+    leaves the file byte for byte as it was stores nothing, so ``migrate()`` on every cold start
+    costs one GET and no PUT.
+
+    After ``max_attempts`` lost races in a row it raises ``MetadataConflictError`` (503: the
+    caller may retry). Other S3 errors (access denied, no such bucket, network) propagate as
+    botocore raises them. ``conflicts`` counts the lost races, for logs and tests.
+
+    Example:
+        >>> sync = S3MetadataSync(
+        ...     boto3.client("s3"),
+        ...     bucket="my-metadata",
+        ...     key="polarbase/metadata.sqlite3",
+        ...     path=Path("/tmp/polarbase/metadata.sqlite3"),
+        ... )
+        >>> MetadataStore(sync).migrate()
+    """
+
+    def __init__(
+        self,
+        client: S3Client,
+        *,
+        bucket: str,
+        key: str,
+        path: Path,
+        max_attempts: int = 30,
+        backoff_seconds: float = 0.01,
+        max_backoff_seconds: float = 0.5,
+    ) -> None:
+        self.client = client
+        self.bucket = bucket
+        self.key = key
+        self.path = path
+        self.max_attempts = max_attempts
+        self.backoff_seconds = backoff_seconds
+        self.max_backoff_seconds = max_backoff_seconds
+        self.conflicts = 0
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # The ETag of the version at ``path``; None with ``_is_known`` means "no object yet".
+        self._etag: str | None = None
+        # Whatever file sits at ``path`` when the process starts came from an unknown version.
+        self._is_known = False
+        # Set whenever ``path`` is replaced, cleared by ``refresh()``: its caller must reopen.
+        self._has_changed = False
+        # Pairs each replacement of ``path`` with its ETag, for threads sharing this instance.
+        self._lock = threading.Lock()
+
+    def refresh(self) -> bool:
+        """Make the local copy current; True when it was replaced since the last ``refresh()``.
+
+        A replacement made by ``write()`` counts too: a reader holding the old file open must
+        reopen it to see the write.
+        """
+        self._download()
+        with self._lock:
+            has_changed, self._has_changed = self._has_changed, False
+        return has_changed
+
+    def write(self, change: Callable[[sqlite3.Connection], T]) -> T:
+        """Apply ``change`` to the newest version and store it in S3, replaying it on 412.
+
+        Raises:
+            MetadataConflictError: every one of ``max_attempts`` PUTs lost the race.
+            Exception: whatever ``change`` raises; nothing is written then.
+        """
+        for attempt in range(self.max_attempts):
+            self._download(force=attempt > 0)
+            draft, etag = self._draft()
+            try:
+                before = draft.read_bytes()
+                result = _apply(draft, change)
+                after = draft.read_bytes()
+                if after == before:
+                    return result  # nothing changed (a read, a migration already applied)
+                new_etag = self._put(after, etag)
+                if new_etag is not None:
+                    self._install(draft, new_etag)
+                    return result
+            finally:
+                draft.unlink(missing_ok=True)
+            with self._lock:
+                self.conflicts += 1
+            ceiling = min(self.max_backoff_seconds, self.backoff_seconds * 2**attempt)
+            time.sleep(random.uniform(0, ceiling))
+        raise MetadataConflictError(
+            f"metadata write lost to concurrent writers {self.max_attempts} times in a row; "
+            "try again"
+        )
+
+    def _download(self, *, force: bool = False) -> None:
+        """Fetch the object when it differs from the local copy (one 304 when it does not)."""
+        request: dict[str, Any] = {"Bucket": self.bucket, "Key": self.key}
+        with self._lock:
+            is_current_known = self._is_known and not force and self.path.exists()
+            if is_current_known and self._etag is not None:
+                request["IfNoneMatch"] = self._etag
+            known_missing = is_current_known and self._etag is None
+        try:
+            response = self.client.get_object(**request)
+        except self.client.exceptions.ClientError as error:
+            code = str(error.response.get("Error", {}).get("Code"))
+            if code in _NOT_MODIFIED:
+                return
+            if code not in _MISSING:
+                raise
+            if not known_missing:
+                self._install_bytes(b"", None)  # an empty file is an empty SQLite database
+            return
+        body: bytes = response["Body"].read()
+        self._install_bytes(body, response["ETag"])
+
+    def _draft(self) -> tuple[Path, str | None]:
+        """A private copy of the local file to apply a change to, and the ETag it came from."""
+        descriptor, name = tempfile.mkstemp(
+            dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".draft"
+        )
+        os.close(descriptor)
+        with self._lock:
+            shutil.copyfile(self.path, name)
+            return Path(name), self._etag
+
+    def _put(self, body: bytes, etag: str | None) -> str | None:
+        """PUT ``body`` if the object is still at ``etag``; its new ETag, or None on a lost race."""
+        condition = {"IfMatch": etag} if etag is not None else {"IfNoneMatch": "*"}
+        try:
+            response = self.client.put_object(
+                Bucket=self.bucket,
+                Key=self.key,
+                Body=body,
+                ContentType="application/vnd.sqlite3",
+                **condition,
+            )
+        except self.client.exceptions.ClientError as error:
+            if str(error.response.get("Error", {}).get("Code")) in _LOST_RACE:
+                return None
+            raise
+        return str(response["ETag"])
+
+    def _install_bytes(self, body: bytes, etag: str | None) -> None:
+        descriptor, name = tempfile.mkstemp(
+            dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".download"
+        )
+        try:
+            with os.fdopen(descriptor, "wb") as file:
+                file.write(body)
+            self._install(Path(name), etag)
+        finally:
+            Path(name).unlink(missing_ok=True)
+
+    def _install(self, source: Path, etag: str | None) -> None:
+        """Atomically make ``source`` the local copy of version ``etag``.
+
+        ``os.replace`` swaps the name in one step, so a reader sees the old file or the new one,
+        never a half-written one, and a connection already open keeps reading the old file.
+        """
+        with self._lock:
+            os.replace(source, self.path)
+            self._etag = etag
+            self._is_known = True
+            self._has_changed = True
+
+
+def _apply(draft: Path, change: Callable[[sqlite3.Connection], T]) -> T:
+    """Run ``change`` on ``draft`` in one transaction; on error roll back and re-raise."""
+    connection = sqlite3.connect(draft, timeout=10.0, isolation_level=None)
+    try:
+        # Rollback journal, not WAL: once the connection closes, every committed page is in
+        # the one file that is uploaded.
+        connection.execute("PRAGMA journal_mode = DELETE")
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            result = change(connection)
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
+        return result
+    finally:
+        connection.close()
