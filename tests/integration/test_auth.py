@@ -6,6 +6,7 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import httpx
+import pytest
 
 from polarbase.auth import Scope
 from tests.fixtures.server import SUPER_ADMIN_KEY
@@ -137,7 +138,9 @@ def test_table_allowlist_is_enforced_on_every_route(anonymous, api, make_table, 
     assert listed == [allowed]
 
 
-def test_expand_into_a_table_outside_the_allowlist_is_403(anonymous, api, make_table, make_api_key):
+@pytest.fixture
+def linked(api, make_table) -> tuple[str, str, int]:
+    """A parent table with one row (title "p") and a child table with one row referring to it."""
     parent = make_table(columns=[{"name": "title", "dataType": "text"}])
     child = make_table(
         columns=[
@@ -152,6 +155,11 @@ def test_expand_into_a_table_outside_the_allowlist_is_403(anonymous, api, make_t
         "id"
     ]
     api.post(f"/rest/db/{child}", json={"parent_id": parent_id})
+    return parent, child, parent_id
+
+
+def test_expand_into_a_table_outside_the_allowlist_is_403(anonymous, linked, make_api_key):
+    parent, child, _ = linked
     secret = make_api_key(tables=[child])
     response = anonymous.get(
         f"/rest/db/{child}", params={"expand": "parent_id"}, headers=_as(anonymous, secret)
@@ -231,26 +239,13 @@ def test_create_key_validation_errors_name_the_field(api):
     assert "name" in missing.json()["error"]
 
 
-def test_expand_all_leaves_out_tables_outside_the_allowlist(
-    anonymous, api, make_table, make_api_key
-):
-    parent = make_table(columns=[{"name": "title", "dataType": "text"}])
-    child = make_table(
-        columns=[
-            {
-                "name": "parent_id",
-                "dataType": "reference",
-                "foreignKey": {"table": parent, "column": {"name": "id"}},
-            }
-        ]
-    )
-    parent_id = api.post(f"/rest/db/{parent}", json={"title": "p"}).json()["data"]["returning"][0]
-    api.post(f"/rest/db/{child}", json={"parent_id": parent_id["id"]})
+def test_expand_all_leaves_out_tables_outside_the_allowlist(anonymous, api, linked, make_api_key):
+    parent, child, parent_id = linked
     limited = make_api_key(tables=[child])
     rows = anonymous.get(
         f"/rest/db/{child}", params={"expand": "all"}, headers={"x-api-key": limited}
     ).json()["data"]["rows"]
-    assert rows == [{**rows[0], "parent_id": parent_id["id"]}]
+    assert rows == [{**rows[0], "parent_id": parent_id}]
     assert f"parent_id_{parent}" not in rows[0]
     full = api.get(f"/rest/db/{child}", params={"expand": "all"}).json()["data"]["rows"]
     assert full[0][f"parent_id_{parent}"]["title"] == "p"

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 import httpx
 import pytest
 
-from tests.fixtures.server import SUPER_ADMIN_KEY, LiveServer
+from tests.fixtures.server import LiveServer
+from tests.helpers import assert_error, super_admin_client
 
 
 @dataclass
@@ -20,12 +21,6 @@ class Crm:
     acme: dict
     globex: dict
     ada: dict
-
-
-def error_of(response: httpx.Response, status: int) -> str:
-    assert response.status_code == status, response.text[:500]
-    assert response.json()["success"] is False
-    return response.json()["error"]
 
 
 def data_of(response: httpx.Response) -> dict:
@@ -39,9 +34,7 @@ def reference(name: str, table: str) -> dict:
 
 @pytest.fixture(scope="module")
 def api(live_server: LiveServer) -> Iterator[httpx.Client]:
-    with httpx.Client(
-        base_url=live_server.url, headers={"x-api-key": SUPER_ADMIN_KEY}, timeout=30
-    ) as client:
+    with super_admin_client(live_server) as client:
         yield client
 
 
@@ -156,13 +149,13 @@ def test_expand_works_with_filter_and_fields(api, crm):
 
 
 def test_expand_of_a_field_that_is_not_a_reference_is_400(api, crm):
-    message = error_of(api.get(f"/rest/db/{crm.contacts}", params={"expand": "title"}), 400)
+    message = assert_error(api.get(f"/rest/db/{crm.contacts}", params={"expand": "title"}), 400)
     assert "'title'" in message
     assert "reference" in message
 
 
 def test_expand_of_an_unknown_field_is_400_naming_it(api, crm):
-    message = error_of(api.get(f"/rest/db/{crm.contacts}", params={"expand": "ghost"}), 400)
+    message = assert_error(api.get(f"/rest/db/{crm.contacts}", params={"expand": "ghost"}), 400)
     assert "'ghost'" in message
 
 
@@ -172,7 +165,7 @@ def test_expand_all_on_a_table_without_references_adds_nothing(api, crm):
 
 
 def test_expand_alias_that_is_a_column_name_is_400(api, crm):
-    message = error_of(
+    message = assert_error(
         api.get(f"/rest/db/{crm.contacts}", params={"expand": "company_id:title"}), 400
     )
     assert "'title'" in message
@@ -205,5 +198,7 @@ def test_empty_fields_means_every_column(api, crm):
 
 
 def test_unknown_field_is_400_naming_it(api, crm):
-    message = error_of(api.get(f"/rest/db/{crm.companies}", params={"fields": "name,ghost"}), 400)
+    message = assert_error(
+        api.get(f"/rest/db/{crm.companies}", params={"fields": "name,ghost"}), 400
+    )
     assert "'ghost'" in message

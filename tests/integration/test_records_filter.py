@@ -10,7 +10,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.fixtures.server import SUPER_ADMIN_KEY, LiveServer
+from tests.fixtures.server import LiveServer
+from tests.helpers import super_admin_client
 
 COLUMNS = [
     {"name": "title", "dataType": "text"},
@@ -73,9 +74,7 @@ ROWS = [
 
 @pytest.fixture(scope="module")
 def client(live_server: LiveServer) -> Iterator[httpx.Client]:
-    with httpx.Client(
-        base_url=live_server.url, headers={"x-api-key": SUPER_ADMIN_KEY}, timeout=30
-    ) as client:
+    with super_admin_client(live_server) as client:
         yield client
 
 

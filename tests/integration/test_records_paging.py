@@ -14,16 +14,10 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from tests.fixtures.server import SUPER_ADMIN_KEY, LiveServer
+from tests.fixtures.server import LiveServer
+from tests.helpers import assert_error, super_admin_client
 
 ROW_COUNT = 250
-
-
-def error_of(response: httpx.Response, status: int) -> str:
-    assert response.status_code == status, response.text[:500]
-    body = response.json()
-    assert body["success"] is False
-    return body["error"]
 
 
 def listing(client: httpx.Client, table: str, **params: Any) -> dict[str, Any]:
@@ -36,9 +30,7 @@ def listing(client: httpx.Client, table: str, **params: Any) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def client(live_server: LiveServer) -> Iterator[httpx.Client]:
-    with httpx.Client(
-        base_url=live_server.url, headers={"x-api-key": SUPER_ADMIN_KEY}, timeout=30
-    ) as client:
+    with super_admin_client(live_server) as client:
         yield client
 
 
@@ -128,12 +120,12 @@ def test_sort_ties_are_broken_by_key(client, scores):
 
 @pytest.mark.parametrize("sort", ["nope", "grp:asc,nope:desc", "grp:up", "grp:asc;drop"])
 def test_bad_sort_is_400_naming_the_problem(client, scores, sort):
-    message = error_of(client.get(f"/rest/db/{scores}", params={"sort": sort}), 400)
+    message = assert_error(client.get(f"/rest/db/{scores}", params={"sort": sort}), 400)
     assert message.startswith("sort:")
 
 
 def test_unknown_sort_column_is_400_naming_it(client, scores):
-    message = error_of(client.get(f"/rest/db/{scores}", params={"sort": "ghost:asc"}), 400)
+    message = assert_error(client.get(f"/rest/db/{scores}", params={"sort": "ghost:asc"}), 400)
     assert "'ghost'" in message
 
 
@@ -189,7 +181,7 @@ def test_empty_table_has_one_page(api, make_table):
     ],
 )
 def test_bad_paging_parameter_is_400_naming_it(client, scores, params, field):
-    message = error_of(client.get(f"/rest/db/{scores}", params=params), 400)
+    message = assert_error(client.get(f"/rest/db/{scores}", params=params), 400)
     assert message.startswith(f"{field}:")
 
 
@@ -276,7 +268,7 @@ def encode(values: Any) -> str:
 )
 def test_garbage_cursor_is_400(client, scores, cursor):
     response = client.get(f"/rest/db/{scores}", params={"after": cursor, "sort": "grp"})
-    assert error_of(response, 400).startswith("after:")
+    assert assert_error(response, 400).startswith("after:")
 
 
 @pytest.mark.parametrize(
@@ -285,13 +277,13 @@ def test_garbage_cursor_is_400(client, scores, cursor):
 )
 def test_forged_cursor_with_values_of_the_wrong_type_is_400(client, scores, values):
     response = client.get(f"/rest/db/{scores}", params={"after": encode(values), "sort": "grp"})
-    assert error_of(response, 400).startswith("after:")
+    assert assert_error(response, 400).startswith("after:")
 
 
 def test_cursor_from_another_sort_is_400(client, scores):
     cursor = listing(client, scores, limit=5, sort="grp,score")["pagination"]["nextCursor"]
     response = client.get(f"/rest/db/{scores}", params={"after": cursor, "limit": 5})
-    assert error_of(response, 400).startswith("after:")
+    assert assert_error(response, 400).startswith("after:")
 
 
 # --- count modes ------------------------------------------------------------------------------

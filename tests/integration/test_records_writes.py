@@ -7,21 +7,11 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-
-def error_of(response: httpx.Response, status: int) -> str:
-    assert response.status_code == status, response.text[:500]
-    assert response.json()["success"] is False
-    return response.json()["error"]
-
-
-def data_of(response: httpx.Response) -> dict:
-    assert response.status_code == 200, response.text[:500]
-    assert response.json()["success"] is True
-    return response.json()["data"]
+from tests.helpers import assert_error, assert_ok
 
 
 def rows_of(api: httpx.Client, table: str, **params) -> list[dict]:
-    return data_of(api.get(f"/rest/db/{table}", params=params))["rows"]
+    return assert_ok(api.get(f"/rest/db/{table}", params=params))["rows"]
 
 
 @pytest.fixture
@@ -39,7 +29,7 @@ def notes(make_table) -> str:
 
 
 def test_create_one_returns_the_whole_row(api, notes):
-    data = data_of(api.post(f"/rest/db/{notes}", json={"title": "héllo", "qty": 3}))
+    data = assert_ok(api.post(f"/rest/db/{notes}", json={"title": "héllo", "qty": 3}))
     assert data["insertedCount"] == 1
     (row,) = data["returning"]
     assert {key: row[key] for key in ("title", "qty", "code")} == {
@@ -49,18 +39,18 @@ def test_create_one_returns_the_whole_row(api, notes):
     }
     assert isinstance(row["id"], int)
     assert datetime.fromisoformat(row["created_at"]).utcoffset() == timedelta(0)
-    assert data_of(api.get(f"/rest/db/{notes}/{row['id']}")) == row
+    assert assert_ok(api.get(f"/rest/db/{notes}/{row['id']}")) == row
 
 
 def test_create_with_an_empty_object_uses_every_default(api, notes):
-    (row,) = data_of(api.post(f"/rest/db/{notes}", json={}))["returning"]
+    (row,) = assert_ok(api.post(f"/rest/db/{notes}", json={}))["returning"]
     assert row["title"] is None
     assert row["created_at"] is not None
 
 
 def test_bulk_create_accepts_records_with_different_keys(api, notes):
     records = [{"title": "a"}, {"qty": 2}, {"title": "c", "qty": 3}, {}, {"title": "e"}]
-    data = data_of(api.post(f"/rest/db/{notes}/bulk-create", json=records))
+    data = assert_ok(api.post(f"/rest/db/{notes}/bulk-create", json=records))
     assert data["insertedCount"] == 5
     assert len(data["returning"]) == 5
     stored = {(row["title"], row["qty"]) for row in rows_of(api, notes)}
@@ -69,31 +59,33 @@ def test_bulk_create_accepts_records_with_different_keys(api, notes):
 
 def test_bulk_create_returns_rows_in_the_order_sent(api, notes):
     records = [{"title": str(n), "qty": n} for n in range(50)]
-    returning = data_of(api.post(f"/rest/db/{notes}/bulk-create", json=records))["returning"]
+    returning = assert_ok(api.post(f"/rest/db/{notes}/bulk-create", json=records))["returning"]
     assert [row["qty"] for row in returning] == list(range(50))
 
 
 def test_bulk_create_of_10000_records_works_and_10001_is_413(api, notes):
     assert (
-        data_of(
+        assert_ok(
             api.post(f"/rest/db/{notes}/bulk-create", json=[{"qty": n} for n in range(10_000)])
         )["insertedCount"]
         == 10_000
     )
     response = api.post(f"/rest/db/{notes}/bulk-create", json=[{"qty": 1}] * 10_001)
-    assert "10001" in error_of(response, 413)
+    assert "10001" in assert_error(response, 413)
 
 
 @pytest.mark.parametrize("body", [[], {"title": "x"}, "text", 5])
 def test_bulk_create_needs_a_non_empty_array(api, notes, body):
-    assert error_of(api.post(f"/rest/db/{notes}/bulk-create", json=body), 400).startswith("body")
+    assert assert_error(api.post(f"/rest/db/{notes}/bulk-create", json=body), 400).startswith(
+        "body"
+    )
 
 
 def test_bulk_create_with_one_bad_record_inserts_nothing_and_names_it(api, notes):
     # GIVEN a batch whose record 2 has a string for an integer column
     records = [{"qty": 1}, {"qty": 2}, {"qty": "three"}, {"qty": 4}]
     # WHEN creating it
-    message = error_of(api.post(f"/rest/db/{notes}/bulk-create", json=records), 400)
+    message = assert_error(api.post(f"/rest/db/{notes}/bulk-create", json=records), 400)
     # THEN the message names the record and the column, and nothing was inserted
     assert "record 2" in message
     assert "'qty'" in message
@@ -102,28 +94,28 @@ def test_bulk_create_with_one_bad_record_inserts_nothing_and_names_it(api, notes
 
 def test_bulk_create_breaking_a_database_rule_inserts_nothing(api, notes):
     records = [{"code": "a"}, {"code": "b"}, {"code": "a"}]
-    error_of(api.post(f"/rest/db/{notes}/bulk-create", json=records), 409)
+    assert_error(api.post(f"/rest/db/{notes}/bulk-create", json=records), 409)
     assert rows_of(api, notes) == []
 
 
 def test_bulk_create_record_that_is_not_an_object_is_400_naming_it(api, notes):
-    message = error_of(api.post(f"/rest/db/{notes}/bulk-create", json=[{}, [1]]), 400)
+    message = assert_error(api.post(f"/rest/db/{notes}/bulk-create", json=[{}, [1]]), 400)
     assert "record 1" in message
 
 
 @pytest.mark.parametrize("body", [[{"qty": 1}], "text", 5, None])
 def test_create_one_needs_an_object(api, notes, body):
-    error_of(api.post(f"/rest/db/{notes}", json=body), 400)
+    assert_error(api.post(f"/rest/db/{notes}", json=body), 400)
 
 
 def test_unknown_column_in_body_is_400_naming_it(api, notes):
-    message = error_of(api.post(f"/rest/db/{notes}", json={"title": "x", "ghost": 1}), 400)
+    message = assert_error(api.post(f"/rest/db/{notes}", json={"title": "x", "ghost": 1}), 400)
     assert "'ghost'" in message
     assert rows_of(api, notes) == []
 
 
 def test_value_of_the_wrong_type_is_400_naming_the_column(api, notes):
-    message = error_of(api.post(f"/rest/db/{notes}", json={"qty": "many"}), 400)
+    message = assert_error(api.post(f"/rest/db/{notes}", json={"qty": "many"}), 400)
     assert "'qty'" in message
     assert "'many'" in message
 
@@ -132,22 +124,22 @@ def test_value_of_the_wrong_type_is_400_naming_the_column(api, notes):
 
 
 def create(api: httpx.Client, table: str, **values) -> dict:
-    return data_of(api.post(f"/rest/db/{table}", json=values))["returning"][0]
+    return assert_ok(api.post(f"/rest/db/{table}", json=values))["returning"][0]
 
 
 def test_update_one_changes_the_fields_sent_and_ignores_the_id(api, notes):
     row = create(api, notes, title="old", qty=1)
     other = create(api, notes, title="other")
-    data = data_of(api.patch(f"/rest/db/{notes}/{row['id']}", json={"id": other["id"], "qty": 5}))
+    data = assert_ok(api.patch(f"/rest/db/{notes}/{row['id']}", json={"id": other["id"], "qty": 5}))
     assert data["updatedCount"] == 1
     (updated,) = data["returning"]
     assert (updated["id"], updated["title"], updated["qty"]) == (row["id"], "old", 5)
-    assert data_of(api.get(f"/rest/db/{notes}/{other['id']}"))["qty"] is None
+    assert assert_ok(api.get(f"/rest/db/{notes}/{other['id']}"))["qty"] is None
 
 
 def test_update_moves_updated_at(api, notes):
     row = create(api, notes, title="old")
-    (updated,) = data_of(api.patch(f"/rest/db/{notes}/{row['id']}", json={"title": "new"}))[
+    (updated,) = assert_ok(api.patch(f"/rest/db/{notes}/{row['id']}", json={"title": "new"}))[
         "returning"
     ]
     assert updated["updated_at"] > row["updated_at"]
@@ -155,20 +147,20 @@ def test_update_moves_updated_at(api, notes):
 
 
 def test_update_of_an_unknown_id_is_404(api, notes):
-    message = error_of(api.patch(f"/rest/db/{notes}/999999", json={"qty": 1}), 404)
+    message = assert_error(api.patch(f"/rest/db/{notes}/999999", json={"qty": 1}), 404)
     assert "999999" in message
 
 
 @pytest.mark.parametrize("body", [{}, {"id": 1}, [], "x"])
 def test_update_needs_a_change(api, notes, body):
     row = create(api, notes, title="old")
-    error_of(api.patch(f"/rest/db/{notes}/{row['id']}", json=body), 400)
+    assert_error(api.patch(f"/rest/db/{notes}/{row['id']}", json=body), 400)
 
 
 def test_update_can_set_null(api, notes):
     row = create(api, notes, title="old", qty=1)
-    data_of(api.patch(f"/rest/db/{notes}/{row['id']}", json={"qty": None}))
-    assert data_of(api.get(f"/rest/db/{notes}/{row['id']}"))["qty"] is None
+    assert_ok(api.patch(f"/rest/db/{notes}/{row['id']}", json={"qty": None}))
+    assert assert_ok(api.get(f"/rest/db/{notes}/{row['id']}"))["qty"] is None
 
 
 def test_bulk_update_changes_each_record(api, notes):
@@ -177,7 +169,7 @@ def test_bulk_update_changes_each_record(api, notes):
         {"id": first["id"], "data": {"qty": 1}},
         {"id": second["id"], "data": {"title": "B", "qty": 2}},
     ]
-    data = data_of(api.patch(f"/rest/db/{notes}/bulk-update", json=items))
+    data = assert_ok(api.patch(f"/rest/db/{notes}/bulk-update", json=items))
     assert data["updatedCount"] == 2
     stored = {(row["title"], row["qty"]) for row in rows_of(api, notes)}
     assert stored == {("a", 1), ("B", 2)}
@@ -190,11 +182,11 @@ def test_bulk_update_with_one_bad_item_changes_nothing(api, notes):
         {"id": first["id"], "data": {"title": "changed"}},
         {"id": second["id"], "data": {"code": "a"}},
     ]
-    error_of(api.patch(f"/rest/db/{notes}/bulk-update", json=items), 409)
+    assert_error(api.patch(f"/rest/db/{notes}/bulk-update", json=items), 409)
     assert {row["title"] for row in rows_of(api, notes)} == {"a", "b"}
     # item 1 has a value of the wrong type: refused before it reaches the database
     items[1] = {"id": second["id"], "data": {"qty": "x"}}
-    message = error_of(api.patch(f"/rest/db/{notes}/bulk-update", json=items), 400)
+    message = assert_error(api.patch(f"/rest/db/{notes}/bulk-update", json=items), 400)
     assert "record 1" in message
     assert {row["title"] for row in rows_of(api, notes)} == {"a", "b"}
 
@@ -202,7 +194,7 @@ def test_bulk_update_with_one_bad_item_changes_nothing(api, notes):
 def test_bulk_update_with_a_repeated_id_is_400(api, notes):
     row = create(api, notes, title="a")
     items = [{"id": row["id"], "data": {"qty": 1}}, {"id": str(row["id"]), "data": {"qty": 2}}]
-    message = error_of(api.patch(f"/rest/db/{notes}/bulk-update", json=items), 400)
+    message = assert_error(api.patch(f"/rest/db/{notes}/bulk-update", json=items), 400)
     assert "more than once" in message
     assert rows_of(api, notes)[0]["qty"] is None
 
@@ -213,13 +205,13 @@ def test_bulk_update_with_a_repeated_id_is_400(api, notes):
 )
 def test_bulk_update_needs_id_and_data_for_each_item(api, notes, items):
     create(api, notes, title="a")
-    error_of(api.patch(f"/rest/db/{notes}/bulk-update", json=items), 400)
+    assert_error(api.patch(f"/rest/db/{notes}/bulk-update", json=items), 400)
 
 
 def test_bulk_update_counts_only_records_that_exist(api, notes):
     row = create(api, notes, title="a")
     items = [{"id": row["id"], "data": {"qty": 1}}, {"id": 999999, "data": {"qty": 2}}]
-    assert data_of(api.patch(f"/rest/db/{notes}/bulk-update", json=items))["updatedCount"] == 1
+    assert assert_ok(api.patch(f"/rest/db/{notes}/bulk-update", json=items))["updatedCount"] == 1
 
 
 # --- delete -----------------------------------------------------------------------------------
@@ -227,18 +219,18 @@ def test_bulk_update_counts_only_records_that_exist(api, notes):
 
 def test_delete_one(api, notes):
     row = create(api, notes, title="a")
-    assert data_of(api.delete(f"/rest/db/{notes}/{row['id']}")) == {"deletedCount": 1}
-    error_of(api.get(f"/rest/db/{notes}/{row['id']}"), 404)
+    assert assert_ok(api.delete(f"/rest/db/{notes}/{row['id']}")) == {"deletedCount": 1}
+    assert_error(api.get(f"/rest/db/{notes}/{row['id']}"), 404)
 
 
 def test_delete_of_an_unknown_id_is_404(api, notes):
-    assert "999999" in error_of(api.delete(f"/rest/db/{notes}/999999"), 404)
+    assert "999999" in assert_error(api.delete(f"/rest/db/{notes}/999999"), 404)
 
 
 def test_bulk_delete_removes_the_ids_that_exist(api, notes):
     ids = [create(api, notes, qty=n)["id"] for n in range(4)]
     body = {"ids": [ids[0], str(ids[2]), 999999]}
-    assert data_of(api.post(f"/rest/db/{notes}/bulk-delete", json=body)) == {"deletedCount": 2}
+    assert assert_ok(api.post(f"/rest/db/{notes}/bulk-delete", json=body)) == {"deletedCount": 2}
     assert sorted(row["qty"] for row in rows_of(api, notes)) == [1, 3]
 
 
@@ -255,7 +247,7 @@ def test_bulk_delete_removes_the_ids_that_exist(api, notes):
 )
 def test_bad_bulk_delete_deletes_nothing(api, notes, body, status):
     create(api, notes, qty=1)
-    error_of(api.post(f"/rest/db/{notes}/bulk-delete", json=body), status)
+    assert_error(api.post(f"/rest/db/{notes}/bulk-delete", json=body), status)
     assert len(rows_of(api, notes)) == 1
 
 
@@ -284,10 +276,10 @@ def shapes(make_table) -> str:
 def test_formula_column_is_computed_and_cannot_be_written(api, shapes):
     row = create(api, shapes, qty=4)
     assert row["double"] == 8
-    message = error_of(api.post(f"/rest/db/{shapes}", json={"qty": 1, "double": 3}), 400)
+    message = assert_error(api.post(f"/rest/db/{shapes}", json={"qty": 1, "double": 3}), 400)
     assert "'double'" in message
     assert "formula" in message
-    error_of(api.patch(f"/rest/db/{shapes}/{row['id']}", json={"double": 3}), 400)
+    assert_error(api.patch(f"/rest/db/{shapes}/{row['id']}", json={"double": 3}), 400)
 
 
 @pytest.mark.parametrize(
@@ -296,12 +288,12 @@ def test_formula_column_is_computed_and_cannot_be_written(api, shapes):
 def test_geo_point_is_accepted_in_every_shape_and_read_back_as_x_y(api, shapes, place):
     row = create(api, shapes, place=place)
     assert row["place"] == {"x": 1.5, "y": -2}
-    assert data_of(api.get(f"/rest/db/{shapes}/{row['id']}"))["place"] == {"x": 1.5, "y": -2}
+    assert assert_ok(api.get(f"/rest/db/{shapes}/{row['id']}"))["place"] == {"x": 1.5, "y": -2}
 
 
 @pytest.mark.parametrize("place", [{"x": 1}, [1, 2, 3], "nowhere", 5, {"x": "a", "y": 1}])
 def test_bad_geo_point_is_400_naming_the_column(api, shapes, place):
-    assert "'place'" in error_of(api.post(f"/rest/db/{shapes}", json={"place": place}), 400)
+    assert "'place'" in assert_error(api.post(f"/rest/db/{shapes}", json={"place": place}), 400)
 
 
 @pytest.mark.parametrize(
@@ -310,7 +302,7 @@ def test_bad_geo_point_is_400_naming_the_column(api, shapes, place):
 def test_json_column_takes_any_json_value(api, shapes, doc):
     row = create(api, shapes, doc=doc)
     assert row["doc"] == doc
-    assert data_of(api.get(f"/rest/db/{shapes}/{row['id']}"))["doc"] == doc
+    assert assert_ok(api.get(f"/rest/db/{shapes}/{row['id']}"))["doc"] == doc
 
 
 def test_json_null_is_stored_as_null(api, shapes):
@@ -319,12 +311,12 @@ def test_json_null_is_stored_as_null(api, shapes):
 
 def test_multi_select_round_trip(api, shapes):
     assert create(api, shapes, tags=["b", "a"])["tags"] == ["b", "a"]
-    assert "'tags'" in error_of(api.post(f"/rest/db/{shapes}", json={"tags": "a"}), 400)
+    assert "'tags'" in assert_error(api.post(f"/rest/db/{shapes}", json={"tags": "a"}), 400)
 
 
 def test_email_is_checked(api, shapes):
     assert create(api, shapes, mail="ann@example.com")["mail"] == "ann@example.com"
-    message = error_of(api.post(f"/rest/db/{shapes}", json={"mail": "bob@"}), 400)
+    message = assert_error(api.post(f"/rest/db/{shapes}", json={"mail": "bob@"}), 400)
     assert "'mail'" in message
     assert "'bob@'" in message
 
@@ -337,7 +329,7 @@ def test_date_round_trips_in_utc(api, shapes):
 
 def test_text_longer_than_the_column_allows_is_400_naming_record_and_column(api, notes):
     records = [{"title": "x" * 255}, {"title": "y" * 256}]
-    message = error_of(api.post(f"/rest/db/{notes}/bulk-create", json=records), 400)
+    message = assert_error(api.post(f"/rest/db/{notes}/bulk-create", json=records), 400)
     assert "record 1" in message
     assert "'title'" in message
     assert "255 characters" in message
@@ -347,5 +339,5 @@ def test_text_longer_than_the_column_allows_is_400_naming_record_and_column(api,
 def test_bulk_update_moves_updated_at(api, notes):
     row = create(api, notes, title="old")
     api.patch(f"/rest/db/{notes}/bulk-update", json=[{"id": row["id"], "data": {"title": "new"}}])
-    updated = data_of(api.get(f"/rest/db/{notes}/{row['id']}"))
+    updated = assert_ok(api.get(f"/rest/db/{notes}/{row['id']}"))
     assert updated["updated_at"] > row["updated_at"]

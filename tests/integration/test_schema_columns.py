@@ -2,57 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
-DEFINITION_KEYS = (
-    "name",
-    "dataType",
-    "nullable",
-    "unique",
-    "defaultValue",
-    "comment",
-    "presentation",
-    "validation",
-    "options",
-    "foreignKey",
-    "formula",
-)
-
-
-def assert_ok(response) -> Any:
-    assert response.status_code == 200, response.text
-    body = response.json()
-    assert body["success"] is True
-    return body["data"]
-
-
-def assert_error(response, status: int, *words: str) -> str:
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert body["success"] is False
-    for word in words:
-        assert word in body["error"], body["error"]
-    return body["error"]
-
-
-def column_of(api, table: str, name: str) -> dict[str, Any]:
-    columns = assert_ok(api.get(f"/rest/db/tables/{table}/schema"))
-    return next(column for column in columns if column["name"] == name)
-
-
-def definition_of(api, table: str, column_name: str, **changes: Any) -> dict[str, Any]:
-    """The column's full definition as the schema shows it, with ``changes`` applied."""
-    column = column_of(api, table, column_name)
-    return {**{key: column[key] for key in DEFINITION_KEYS}, **changes}
-
-
-def alter(api, table: str, column_name: str, **changes: Any):
-    """PUT the column's full definition with ``changes`` applied (``name=`` renames)."""
-    definition = definition_of(api, table, column_name, **changes)
-    return api.put(f"/rest/db/tables/{table}/columns/{column_name}", json=definition)
-
+from tests.helpers import alter, assert_error, assert_ok, column_of, definition_of
 
 # --- the reference bug: altering a column kept its default and NOT NULL only when re-sent ----
 
@@ -289,8 +241,10 @@ def test_presentation_saved_on_failure_when_asked(api, make_table):
 # --- formulas ------------------------------------------------------------------------------
 
 
-def test_changing_a_formula_result_type_is_422(api, make_table):
-    table = make_table(
+@pytest.fixture
+def with_formula(make_table) -> str:
+    """A table with an integer ``n`` and a formula ``f`` that reads it (``n + 1``)."""
+    return make_table(
         columns=[
             {"name": "n", "dataType": "integer"},
             {
@@ -300,6 +254,10 @@ def test_changing_a_formula_result_type_is_422(api, make_table):
             },
         ]
     )
+
+
+def test_changing_a_formula_result_type_is_422(api, with_formula):
+    table = with_formula
     formula = column_of(api, table, "f")["formula"]
 
     response = alter(api, table, "f", formula={**formula, "resultType": "text"})
@@ -307,17 +265,8 @@ def test_changing_a_formula_result_type_is_422(api, make_table):
     assert_error(response, 422, "f", "result type")
 
 
-def test_changing_a_formula_expression_recomputes_values(api, make_table):
-    table = make_table(
-        columns=[
-            {"name": "n", "dataType": "integer"},
-            {
-                "name": "f",
-                "dataType": "formula",
-                "formula": {"resultType": "integer", "expression": "n + 1"},
-            },
-        ]
-    )
+def test_changing_a_formula_expression_recomputes_values(api, with_formula):
+    table = with_formula
     record = assert_ok(api.post(f"/rest/db/{table}", json={"n": 4}))["returning"][0]
     formula = column_of(api, table, "f")["formula"]
 
@@ -336,17 +285,8 @@ def test_a_column_cannot_become_a_formula(api, make_table):
     assert_error(response, 422, "n")
 
 
-def test_renaming_a_column_a_formula_reads_updates_the_formula(api, make_table):
-    table = make_table(
-        columns=[
-            {"name": "n", "dataType": "integer"},
-            {
-                "name": "f",
-                "dataType": "formula",
-                "formula": {"resultType": "integer", "expression": "n + 1"},
-            },
-        ]
-    )
+def test_renaming_a_column_a_formula_reads_updates_the_formula(api, with_formula):
+    table = with_formula
 
     assert_ok(alter(api, table, "n", name="m"))
 
@@ -354,17 +294,8 @@ def test_renaming_a_column_a_formula_reads_updates_the_formula(api, make_table):
     assert assert_ok(api.post(f"/rest/db/{table}", json={"m": 1}))["returning"][0]["f"] == 2
 
 
-def test_dropping_a_column_a_formula_reads_is_409(api, make_table):
-    table = make_table(
-        columns=[
-            {"name": "n", "dataType": "integer"},
-            {
-                "name": "f",
-                "dataType": "formula",
-                "formula": {"resultType": "integer", "expression": "n + 1"},
-            },
-        ]
-    )
+def test_dropping_a_column_a_formula_reads_is_409(api, with_formula):
+    table = with_formula
 
     assert_error(api.delete(f"/rest/db/tables/{table}/columns/n"), 409, "n")
 

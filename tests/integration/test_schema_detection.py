@@ -9,22 +9,7 @@ from typing import Any
 import pytest
 from psycopg import sql
 
-
-def assert_ok(response) -> Any:
-    assert response.status_code == 200, response.text
-    body = response.json()
-    assert body["success"] is True
-    return body["data"]
-
-
-def assert_error(response, status: int, *words: str) -> str:
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert body["success"] is False
-    for word in words:
-        assert word in body["error"], body["error"]
-    return body["error"]
-
+from tests.helpers import assert_error, assert_ok
 
 # {parent} and {child} are replaced by fresh names; the CHECK names follow <table>_<column>_<rule>.
 CHILD_DDL = """

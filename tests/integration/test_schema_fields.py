@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+from tests.helpers import assert_error, assert_ok
+
 ATTACHMENT = {
     "id": "f1",
     "key": "uploads/f1.txt",
@@ -131,22 +133,6 @@ CASES: dict[str, Case] = {
         extra={"base": 21},
     ),
 }
-
-
-def assert_ok(response) -> Any:
-    assert response.status_code == 200, response.text
-    body = response.json()
-    assert body["success"] is True
-    return body["data"]
-
-
-def assert_error(response, status: int, *words: str) -> str:
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert body["success"] is False
-    for word in words:
-        assert word in body["error"], body["error"]
-    return body["error"]
 
 
 def same_value(data_type: str, stored: Any, sent: Any) -> bool:

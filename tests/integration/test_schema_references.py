@@ -3,57 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 import pytest
 
-DEFINITION_KEYS = (
-    "name",
-    "dataType",
-    "nullable",
-    "unique",
-    "defaultValue",
-    "comment",
-    "presentation",
-    "validation",
-    "options",
-    "foreignKey",
-    "formula",
-)
-
-
-def assert_ok(response) -> Any:
-    assert response.status_code == 200, response.text
-    body = response.json()
-    assert body["success"] is True
-    return body["data"]
-
-
-def assert_error(response, status: int, *words: str) -> str:
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert body["success"] is False
-    for word in words:
-        assert word in body["error"], body["error"]
-    return body["error"]
-
-
-def column_of(api, table: str, name: str) -> dict[str, Any]:
-    columns = assert_ok(api.get(f"/rest/db/tables/{table}/schema"))
-    return next(column for column in columns if column["name"] == name)
-
-
-def definition_of(api, table: str, column_name: str, **changes: Any) -> dict[str, Any]:
-    """The column's full definition as the schema shows it, with ``changes`` applied."""
-    column = column_of(api, table, column_name)
-    return {**{key: column[key] for key in DEFINITION_KEYS}, **changes}
-
-
-def alter(api, table: str, column_name: str, **changes: Any):
-    """PUT the column's full definition with ``changes`` applied (``name=`` renames)."""
-    definition = definition_of(api, table, column_name, **changes)
-    return api.put(f"/rest/db/tables/{table}/columns/{column_name}", json=definition)
-
+from tests.helpers import alter, assert_error, assert_ok, column_of
 
 # --- references ----------------------------------------------------------------------------
 

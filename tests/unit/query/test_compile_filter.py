@@ -16,45 +16,14 @@ from polarbase.query import (
     parse_filter,
     searchable_columns,
 )
-from polarbase.schema.model import Column, Table, TableName
+from polarbase.schema.model import Table
+from tests.unit.factories import column, table
 
 SOURCE = sql.Identifier("t")
 
 
-def column(name: str, field_type: str, base: str, **facts: Any) -> Column:
-    values: dict[str, Any] = {
-        "name": name,
-        "attnum": 0,
-        "field_type": field_type,
-        "pg_type": base,
-        "udt_name": base,
-        "base_type": base,
-        "is_array": False,
-        "nullable": True,
-        "primary": False,
-        "unique": False,
-        "default_sql": None,
-        "default_value": None,
-        "is_identity": False,
-        "generated": "",
-        "comment": None,
-        "domain": None,
-    }
-    values.update(facts)
-    return Column(**values)
-
-
-def table(*columns: Column) -> Table:
-    return Table(
-        ref=TableName("public", "things"),
-        oid=1,
-        comment=None,
-        columns=(column("id", "auto-number", "int8", primary=True), *columns),
-        primary_key=("id",),
-    )
-
-
 THINGS = table(
+    "things",
     column("name", "text", "varchar"),
     column("body", "long-text", "text"),
     column("age", "integer", "int4"),
@@ -167,7 +136,7 @@ def test_search_is_one_escaped_pattern_over_each_searchable_column():
 
 def test_search_without_searchable_columns_matches_nothing():
     params = Params()
-    only_numbers = table(column("age", "integer", "int4"), column("uid", "text", "uuid"))
+    only_numbers = table("things", column("age", "integer", "int4"), column("uid", "text", "uuid"))
     text = compile_search(only_numbers, "x", SOURCE, params)
     assert text is not None
     assert text.as_string(None) == "FALSE"

@@ -9,49 +9,19 @@ import pytest
 from polarbase.errors import InvalidFilterError
 from polarbase.query import Condition, Group, Operator, parse_filter
 from polarbase.query.filter import MAX_CONDITIONS, MAX_DEPTH
-from polarbase.schema.model import Column, Table, TableName
+from tests.unit.factories import column, table
 
-
-def column(name: str, field_type: str, base: str, **facts: Any) -> Column:
-    values: dict[str, Any] = {
-        "name": name,
-        "attnum": 0,
-        "field_type": field_type,
-        "pg_type": base,
-        "udt_name": base,
-        "base_type": base,
-        "is_array": False,
-        "nullable": True,
-        "primary": False,
-        "unique": False,
-        "default_sql": None,
-        "default_value": None,
-        "is_identity": False,
-        "generated": "",
-        "comment": None,
-        "domain": None,
-    }
-    values.update(facts)
-    return Column(**values)
-
-
-PEOPLE = Table(
-    ref=TableName("public", "people"),
-    oid=1,
-    comment=None,
-    columns=(
-        column("id", "auto-number", "int8", primary=True),
-        column("name", "text", "varchar"),
-        column("age", "integer", "int4"),
-        column("score", "number", "float8"),
-        column("born", "date", "timestamptz"),
-        column("active", "checkbox", "bool"),
-        column("tags", "multi-select", "text", is_array=True, options=("a", "b")),
-        column("doc", "json", "jsonb"),
-        column("place", "geo-point", "point"),
-        column("mail", "email", "text", domain="email_address"),
-    ),
-    primary_key=("id",),
+PEOPLE = table(
+    "people",
+    column("name", "text", "varchar"),
+    column("age", "integer", "int4"),
+    column("score", "number", "float8"),
+    column("born", "date", "timestamptz"),
+    column("active", "checkbox", "bool"),
+    column("tags", "multi-select", "text", is_array=True, options=("a", "b")),
+    column("doc", "json", "jsonb"),
+    column("place", "geo-point", "point"),
+    column("mail", "email", "text", domain="email_address"),
 )
 AGE = PEOPLE.column("age")
 NAME = PEOPLE.column("name")

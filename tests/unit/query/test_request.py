@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import json
 from decimal import Decimal
-from typing import Any
 
 import pytest
 
@@ -19,40 +18,8 @@ from polarbase.query import (
     parse_sort,
 )
 from polarbase.query.request import encode_cursor
-from polarbase.schema.model import Column, ForeignKey, Table, TableName
-
-
-def column(name: str, field_type: str, base: str, **facts: Any) -> Column:
-    values: dict[str, Any] = {
-        "name": name,
-        "attnum": 0,
-        "field_type": field_type,
-        "pg_type": base,
-        "udt_name": base,
-        "base_type": base,
-        "is_array": False,
-        "nullable": True,
-        "primary": False,
-        "unique": False,
-        "default_sql": None,
-        "default_value": None,
-        "is_identity": False,
-        "generated": "",
-        "comment": None,
-        "domain": None,
-    }
-    values.update(facts)
-    return Column(**values)
-
-
-def table(name: str, *columns: Column) -> Table:
-    return Table(
-        ref=TableName("public", name),
-        oid=1,
-        comment=None,
-        columns=(column("id", "auto-number", "int8", primary=True), *columns),
-        primary_key=("id",),
-    )
+from polarbase.schema.model import ForeignKey, TableName
+from tests.unit.factories import column, table
 
 
 def refers_to(target: str) -> ForeignKey:

@@ -3,54 +3,29 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 import pytest
 
 from polarbase.query import UnfitValueError, coerce_value
-from polarbase.schema.model import Column
+from tests.unit.factories import column
 
-
-def column(field_type: str, base: str, **facts: Any) -> Column:
-    values: dict[str, Any] = {
-        "name": "c",
-        "attnum": 0,
-        "field_type": field_type,
-        "pg_type": base,
-        "udt_name": base,
-        "base_type": base,
-        "is_array": False,
-        "nullable": True,
-        "primary": False,
-        "unique": False,
-        "default_sql": None,
-        "default_value": None,
-        "is_identity": False,
-        "generated": "",
-        "comment": None,
-        "domain": None,
-    }
-    values.update(facts)
-    return Column(**values)
-
-
-TEXT = column("text", "varchar")
-INTEGER = column("integer", "int4")
-SMALL = column("integer", "int2")
-BIG = column("auto-number", "int8")
-NUMBER = column("number", "float8")
-NUMERIC = column("number", "numeric")
-CHECKBOX = column("checkbox", "bool")
-DATE = column("date", "timestamptz")
-DAY = column("date", "date")
-TIME = column("date", "time")
-UUID = column("text", "uuid")
-POINT = column("geo-point", "point")
-JSON = column("json", "jsonb")
-TAGS = column("multi-select", "text", is_array=True)
-EMAIL = column("email", "text", domain="email_address")
-URL = column("url", "text", domain="url_address")
-ATTACHMENTS = column("attachment", "jsonb", is_array=True, domain="attachment")
+TEXT = column("c", "text", "varchar")
+INTEGER = column("c", "integer", "int4")
+SMALL = column("c", "integer", "int2")
+BIG = column("c", "auto-number", "int8")
+NUMBER = column("c", "number", "float8")
+NUMERIC = column("c", "number", "numeric")
+CHECKBOX = column("c", "checkbox", "bool")
+DATE = column("c", "date", "timestamptz")
+DAY = column("c", "date", "date")
+TIME = column("c", "date", "time")
+UUID = column("c", "text", "uuid")
+POINT = column("c", "geo-point", "point")
+JSON = column("c", "json", "jsonb")
+TAGS = column("c", "multi-select", "text", is_array=True)
+EMAIL = column("c", "email", "text", domain="email_address")
+URL = column("c", "url", "text", domain="url_address")
+ATTACHMENTS = column("c", "attachment", "jsonb", is_array=True, domain="attachment")
 FILE = {
     "id": "1",
     "key": "k",
@@ -153,8 +128,8 @@ def test_value_that_does_not_fit_is_refused_saying_why(target, value, words):
     assert words in str(caught.value)
 
 
-SHORT = column("text", "varchar", pg_type="character varying(3)")
-CODES = column("text", "bpchar", pg_type="character(2)[]", is_array=True)
+SHORT = column("c", "text", "varchar", pg_type="character varying(3)")
+CODES = column("c", "text", "bpchar", pg_type="character(2)[]", is_array=True)
 
 
 def test_stored_text_must_fit_the_length_limit():

@@ -1,0 +1,82 @@
+"""The CDK app: the one place that reads context and the environment, then composes the stacks.
+
+Run by the CDK CLI (``cdk.json``) or directly, offline, by ``make synth``:
+
+    python cdk/app.py [-c database=create|existing]
+                      [-c databaseSecretArn=arn:aws:secretsmanager:...]
+
+Run directly, it takes its context from ``cdk.json`` and ``-c`` like the CLI, and writes
+``cdk.out/``. Without CDK_DEFAULT_ACCOUNT / CDK_DEFAULT_REGION (the CLI sets them from the
+credentials) it synthesizes for a placeholder account and region, which is enough for a template.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from pathlib import Path
+
+import aws_cdk as cdk
+
+from polarbase_cdk import ApiStack, StatefulStack
+
+ROOT = Path(__file__).resolve().parent.parent
+PLACEHOLDER_ACCOUNT = "123456789012"
+PLACEHOLDER_REGION = "us-east-1"
+
+
+def _context(argv: list[str] | None) -> dict[str, str]:
+    parser = argparse.ArgumentParser(description="Synthesize PolarBase's CDK app.")
+    parser.add_argument(
+        "-c", "--context", action="append", default=[], metavar="KEY=VALUE", help="context value"
+    )
+    pairs = parser.parse_args(argv).context
+    if any("=" not in pair for pair in pairs):
+        parser.error("context values are KEY=VALUE")
+    defaults = json.loads((ROOT / "cdk.json").read_text()).get("context", {})
+    return {**defaults, **dict(pair.split("=", 1) for pair in pairs)}
+
+
+def main(argv: list[str] | None = None) -> None:
+    # Under the CLI, CDK_CONTEXT_JSON and CDK_OUTDIR are set and win over what is passed here.
+    outdir = None if "CDK_OUTDIR" in os.environ else str(ROOT / "cdk.out")
+    app = cdk.App(context=_context(argv), outdir=outdir)
+    database = app.node.try_get_context("database") or "create"
+    secret_arn = app.node.try_get_context("databaseSecretArn") or None
+    if database not in ("create", "existing"):
+        raise SystemExit(f"-c database= is 'create' or 'existing', not {database!r}")
+    if database == "existing" and secret_arn is None:
+        raise SystemExit(
+            "-c database=existing needs -c databaseSecretArn=<the secret's complete ARN>"
+        )
+    env = cdk.Environment(
+        account=os.environ.get("CDK_DEFAULT_ACCOUNT", PLACEHOLDER_ACCOUNT),
+        region=os.environ.get("CDK_DEFAULT_REGION", PLACEHOLDER_REGION),
+    )
+    cdk.Tags.of(app).add("project", "polarbase")
+
+    stateful = StatefulStack(
+        app,
+        "PolarBaseStateful",
+        env=env,
+        description="PolarBase: metadata bucket and database",
+        existing_database_secret_arn=secret_arn if database == "existing" else None,
+    )
+    ApiStack(
+        app,
+        "PolarBaseApi",
+        env=env,
+        description="PolarBase: functions, layers and APIs",
+        metadata=stateful.metadata,
+        database=stateful.database,
+        network=stateful.network,
+        core_layer_path=ROOT / "layers" / "core",
+        deps_layer_path=ROOT / "layers" / "deps",
+        functions_path=ROOT / "functions",
+    )
+    app.synth()
+
+
+if __name__ == "__main__":
+    main()

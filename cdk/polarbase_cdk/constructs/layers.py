@@ -1,0 +1,65 @@
+"""The two Lambda layers every PolarBase function uses: the engine, and its dependencies."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from aws_cdk import aws_lambda as lambda_
+from constructs import Construct
+
+from polarbase_cdk.constructs._platform import LAMBDA_ARCHITECTURE, LAMBDA_RUNTIME
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+__all__ = ["Layers"]
+
+_NOT_SHIPPED = ["**/__pycache__", "**/*.pyc", "*.egg-info", "**/*.egg-info"]
+
+
+class Layers(Construct):
+    """The ``polarbase`` package as it stands, and the third-party packages it needs on Lambda.
+
+    Each path is a layer's root: its ``python/`` folder is what Lambda puts on ``sys.path``
+    (``/opt/python``). ``core_path`` is ``layers/core``; ``deps_path`` is ``layers/deps``, which
+    ``scripts/build_layers.sh`` builds for the Lambda target (``lambda_target``).
+
+    Attributes:
+        core: the layer holding ``polarbase``.
+        dependencies: the layer holding its third-party packages.
+        all: both, in the order functions list them.
+
+    Raises:
+        FileNotFoundError: when a path has no ``python/`` folder (run scripts/build_layers.sh).
+
+    Example:
+        >>> layers = Layers(stack, "Layers", core_path=root / "layers/core",
+        ...                 deps_path=root / "layers/deps")  # doctest: +SKIP
+    """
+
+    def __init__(
+        self, scope: Construct, construct_id: str, *, core_path: Path, deps_path: Path
+    ) -> None:
+        super().__init__(scope, construct_id)
+        for path in (core_path, deps_path):
+            if not (path / "python").is_dir():
+                raise FileNotFoundError(
+                    f"{path / 'python'} is missing: run scripts/build_layers.sh (or make synth)"
+                )
+        self.core = lambda_.LayerVersion(
+            self,
+            "Core",
+            code=lambda_.Code.from_asset(str(core_path), exclude=_NOT_SHIPPED),
+            compatible_runtimes=[LAMBDA_RUNTIME],
+            compatible_architectures=[LAMBDA_ARCHITECTURE],
+            description="PolarBase: the polarbase package",
+        )
+        self.dependencies = lambda_.LayerVersion(
+            self,
+            "Dependencies",
+            code=lambda_.Code.from_asset(str(deps_path), exclude=["installed.txt", ".stamp"]),
+            compatible_runtimes=[LAMBDA_RUNTIME],
+            compatible_architectures=[LAMBDA_ARCHITECTURE],
+            description="PolarBase: third-party packages of the function path",
+        )
+        self.all: tuple[lambda_.ILayerVersion, ...] = (self.dependencies, self.core)

@@ -1,0 +1,82 @@
+"""The stack of what must outlive a deployment: the metadata bucket and the database."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from aws_cdk import CfnResource, Fn, Stack
+from constructs import Construct
+
+from polarbase_cdk.constructs import Database, MetadataBucket, Network
+
+__all__ = ["PINNED_LOGICAL_IDS", "StatefulStack"]
+
+PINNED_LOGICAL_IDS = {
+    "metadata_bucket": "MetadataBucket",
+    "vpc": "Vpc",
+    "database_subnet_group": "DatabaseSubnetGroup",
+    "database_secret": "DatabaseSecret",
+    "database_instance": "DatabaseInstance",
+}
+"""Logical IDs of the stateful resources. Changing one makes CloudFormation replace the resource,
+which loses its data: these never change, whatever the constructs are renamed to."""
+
+
+class StatefulStack(Stack):
+    """The metadata bucket and the database (created in its own VPC, or an existing one).
+
+    With ``existing_database_secret_arn`` the database is taken from that secret and no VPC is
+    made; without it an RDS PostgreSQL instance is created. Stateless stacks read ``metadata``
+    and ``database`` and grant their functions access; nothing here knows a function.
+
+    Example:
+        >>> stateful = StatefulStack(app, "PolarBaseStateful")  # doctest: +SKIP
+        >>> stateful.metadata.bucket.bucket_name  # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        existing_database_secret_arn: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        self.metadata = MetadataBucket(self, "Metadata")
+        self.network: Network | None = None
+        if existing_database_secret_arn is None:
+            self.network = Network(self, "Network")
+            self.database = Database(self, "Database", vpc=self.network.vpc)
+        else:
+            self.database = Database(
+                self, "Database", existing_secret_arn=existing_database_secret_arn
+            )
+        # Later issues add their stateful resources here, each with a pinned logical ID: the
+        # realtime connections table (DynamoDB, TTL) and the attachments bucket.
+        self._pin_logical_ids()
+
+    @property
+    def availability_zones(self) -> list[str]:
+        """Two zones chosen by CloudFormation at deploy time (``Fn::GetAZs``), never looked up.
+
+        With a concrete account and region the CDK would otherwise ask AWS for the zones at synth
+        time (or write placeholders when offline); this keeps ``make synth`` offline and the
+        template valid in any region.
+        """
+        return [Fn.select(index, Fn.get_azs()) for index in range(2)]
+
+    def _pin_logical_ids(self) -> None:
+        def pin(construct: Construct, name: str) -> None:
+            cast(CfnResource, construct.node.default_child).override_logical_id(
+                PINNED_LOGICAL_IDS[name]
+            )
+
+        pin(self.metadata.bucket, "metadata_bucket")
+        if self.network is not None:
+            pin(self.network.vpc, "vpc")
+        instance = self.database.instance
+        if instance is not None:
+            pin(instance, "database_instance")
+            pin(instance.node.find_child("SubnetGroup"), "database_subnet_group")
+            pin(instance.node.find_child("Secret"), "database_secret")

@@ -1,0 +1,562 @@
+"""The CDK app's CloudFormation: every resource issue 3 asks for, its settings and its grants.
+
+The stacks are built in-process, as ``cdk/app.py`` builds them, once per mode (database created
+or existing) for the whole session: starting the CDK under jsii and synthesizing take seconds.
+The dependencies layer is an empty folder here; ``make synth`` builds the real one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+# jsii runs the CDK in node; it refuses a package cache under a world-writable ~/.cache, so the
+# cache lives in the venv (as `make synth` has it). Set before aws_cdk is imported.
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+os.environ.setdefault("JSII_RUNTIME_PACKAGE_CACHE_ROOT", str(Path(sys.prefix) / ".jsii-cache"))
+Path(os.environ["JSII_RUNTIME_PACKAGE_CACHE_ROOT"]).mkdir(mode=0o700, exist_ok=True)
+
+import aws_cdk as cdk  # noqa: E402
+from aws_cdk.assertions import Match, Template  # noqa: E402
+
+from polarbase_cdk import PINNED_LOGICAL_IDS, ApiStack, StatefulStack  # noqa: E402
+from polarbase_cdk.constructs import Database, Layers  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+EXISTING_SECRET_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:polarbase-db-AbCdEf"
+METADATA_KEY = "polarbase/metadata.sqlite3"
+
+
+@dataclass(frozen=True)
+class Templates:
+    stateful: Template
+    api: Template
+
+
+def synthesize(deps_layer_path: Path, *, existing_secret_arn: str | None = None) -> Templates:
+    """Both stacks, composed as cdk/app.py composes them, for a concrete account and region."""
+    app = cdk.App()
+    env = cdk.Environment(account="123456789012", region="eu-west-1")
+    stateful = StatefulStack(
+        app, "PolarBaseStateful", env=env, existing_database_secret_arn=existing_secret_arn
+    )
+    api = ApiStack(
+        app,
+        "PolarBaseApi",
+        env=env,
+        metadata=stateful.metadata,
+        database=stateful.database,
+        network=stateful.network,
+        core_layer_path=ROOT / "layers" / "core",
+        deps_layer_path=deps_layer_path,
+        functions_path=ROOT / "functions",
+    )
+    templates = Templates(stateful=Template.from_stack(stateful), api=Template.from_stack(api))
+    manifest = json.loads((Path(app.synth().directory) / "manifest.json").read_text())
+    missing_context = manifest.get("missing")
+    assert not missing_context, f"synth looked something up: {missing_context}"
+    return templates
+
+
+@pytest.fixture(scope="session")
+def deps_layer_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("deps-layer")
+    (path / "python").mkdir()
+    return path
+
+
+@pytest.fixture(scope="session")
+def created(deps_layer_path: Path) -> Templates:
+    return synthesize(deps_layer_path)
+
+
+@pytest.fixture(scope="session")
+def existing(deps_layer_path: Path) -> Templates:
+    return synthesize(deps_layer_path, existing_secret_arn=EXISTING_SECRET_ARN)
+
+
+def only(template: Template, resource_type: str) -> tuple[str, dict[str, Any]]:
+    """The logical ID and body of the one resource of a type (found, never spelled out)."""
+    resources = template.find_resources(resource_type)
+    assert len(resources) == 1, f"{len(resources)} resources of type {resource_type}"
+    return next(iter(resources.items()))
+
+
+def import_of(stateful: Template, value: dict[str, Any]) -> dict[str, str]:
+    """How the API stack reads ``value`` of the stateful stack: an ``Fn::ImportValue``."""
+    names = [
+        output["Export"]["Name"]
+        for output in stateful.to_json().get("Outputs", {}).values()
+        if output.get("Value") == value and "Export" in output
+    ]
+    assert len(names) == 1, f"the stateful stack exports {value} {len(names)} times"
+    return {"Fn::ImportValue": names[0]}
+
+
+def statements(api: Template) -> list[dict[str, Any]]:
+    return [
+        statement
+        for policy in api.find_resources("AWS::IAM::Policy").values()
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]
+    ]
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+# --- resources -----------------------------------------------------------------------------------
+
+
+def test_api_stack_has_the_rest_function_its_two_layers_and_an_http_api(
+    created: Templates,
+) -> None:
+    created.api.resource_count_is("AWS::Lambda::Function", 1)
+    created.api.resource_count_is("AWS::Lambda::LayerVersion", 2)
+    created.api.resource_count_is("AWS::ApiGatewayV2::Api", 1)
+    created.api.has_resource_properties("AWS::ApiGatewayV2::Api", {"ProtocolType": "HTTP"})
+
+
+def test_stateful_stack_has_the_bucket_and_a_created_database_and_no_function(
+    created: Templates,
+) -> None:
+    created.stateful.resource_count_is("AWS::S3::Bucket", 1)
+    created.stateful.resource_count_is("AWS::RDS::DBInstance", 1)
+    created.stateful.resource_count_is("AWS::SecretsManager::Secret", 1)
+    created.stateful.resource_count_is("AWS::EC2::VPC", 1)
+    created.stateful.resource_count_is("AWS::Lambda::Function", 0)
+    created.stateful.resource_count_is("AWS::EC2::NatGateway", 0)
+
+
+def test_existing_database_creates_no_database_no_vpc_and_no_secret(existing: Templates) -> None:
+    existing.stateful.resource_count_is("AWS::S3::Bucket", 1)
+    existing.stateful.resource_count_is("AWS::RDS::DBInstance", 0)
+    existing.stateful.resource_count_is("AWS::EC2::VPC", 0)
+    existing.stateful.resource_count_is("AWS::SecretsManager::Secret", 0)
+    existing.api.resource_count_is("AWS::Lambda::Function", 1)
+    existing.api.resource_count_is("AWS::ApiGatewayV2::Api", 1)
+
+
+def test_every_route_goes_to_the_rest_function_with_payload_v2(created: Templates) -> None:
+    function_id, _ = only(created.api, "AWS::Lambda::Function")
+    integration_id, _ = only(created.api, "AWS::ApiGatewayV2::Integration")
+    created.api.has_resource_properties(
+        "AWS::ApiGatewayV2::Integration",
+        {
+            "IntegrationType": "AWS_PROXY",
+            "PayloadFormatVersion": "2.0",
+            "IntegrationUri": {"Fn::GetAtt": [function_id, "Arn"]},
+        },
+    )
+    created.api.has_resource_properties(
+        "AWS::ApiGatewayV2::Route",
+        {
+            "RouteKey": "$default",
+            "Target": {"Fn::Join": ["", ["integrations/", {"Ref": integration_id}]]},
+        },
+    )
+    created.api.has_resource_properties(
+        "AWS::ApiGatewayV2::Stage", {"StageName": "$default", "AutoDeploy": True}
+    )
+    created.api.has_resource_properties(
+        "AWS::Lambda::Permission",
+        {"Action": "lambda:InvokeFunction", "Principal": "apigateway.amazonaws.com"},
+    )
+
+
+# --- the function --------------------------------------------------------------------------------
+
+
+def test_function_runs_python_312_on_x86_64_with_the_dependencies_and_core_layers(
+    created: Templates,
+) -> None:
+    _, function = only(created.api, "AWS::Lambda::Function")
+    layers = created.api.find_resources("AWS::Lambda::LayerVersion")
+    properties = function["Properties"]
+    assert properties["Runtime"] == "python3.12"
+    assert properties["Architectures"] == ["x86_64"]
+    assert properties["Handler"] == "handler.handler"
+    assert sorted(layer["Ref"] for layer in properties["Layers"]) == sorted(layers)
+    for layer in layers.values():
+        assert layer["Properties"]["CompatibleRuntimes"] == ["python3.12"]
+        assert layer["Properties"]["CompatibleArchitectures"] == ["x86_64"]
+
+
+def test_function_environment_names_the_mode_the_bucket_the_key_and_the_secret(
+    created: Templates,
+) -> None:
+    bucket = import_of(created.stateful, {"Ref": PINNED_LOGICAL_IDS["metadata_bucket"]})
+    attachment_id, _ = only(created.stateful, "AWS::SecretsManager::SecretTargetAttachment")
+    secret = import_of(created.stateful, {"Ref": attachment_id})
+    created.api.has_resource_properties(
+        "AWS::Lambda::Function",
+        {
+            "Environment": {
+                "Variables": Match.object_like(
+                    {
+                        "POLARBASE_MODE": "aws",
+                        "POLARBASE_METADATA_BUCKET": bucket,
+                        "POLARBASE_METADATA_KEY": METADATA_KEY,
+                        "POLARBASE_DATABASE_SECRET_ARN": secret,
+                        "POLARBASE_AWS_REGION": "eu-west-1",
+                        "POWERTOOLS_SERVICE_NAME": "polarbase-rest",
+                        "POWERTOOLS_METRICS_NAMESPACE": "PolarBase",
+                    }
+                )
+            }
+        },
+    )
+
+
+def test_function_with_an_existing_database_reads_that_secret_outside_any_vpc(
+    existing: Templates,
+) -> None:
+    existing.api.has_resource_properties(
+        "AWS::Lambda::Function",
+        {
+            "Environment": {
+                "Variables": Match.object_like(
+                    {"POLARBASE_MODE": "aws", "POLARBASE_DATABASE_SECRET_ARN": EXISTING_SECRET_ARN}
+                )
+            },
+            "VpcConfig": Match.absent(),
+        },
+    )
+
+
+def test_function_logs_are_kept_one_month(created: Templates) -> None:
+    log_group_id, log_group = only(created.api, "AWS::Logs::LogGroup")
+    assert log_group["Properties"]["RetentionInDays"] == 30
+    created.api.has_resource_properties(
+        "AWS::Lambda::Function", {"LoggingConfig": {"LogGroup": {"Ref": log_group_id}}}
+    )
+
+
+def test_function_joins_the_vpc_in_the_database_client_group_which_alone_reaches_port_5432(
+    created: Templates,
+) -> None:
+    client_group_id = next(
+        logical_id
+        for logical_id, group in created.stateful.find_resources("AWS::EC2::SecurityGroup").items()
+        if "functions" in group["Properties"]["GroupDescription"]
+    )
+    client_group = import_of(created.stateful, {"Fn::GetAtt": [client_group_id, "GroupId"]})
+    subnets = [
+        import_of(created.stateful, {"Ref": subnet_id})
+        for subnet_id in created.stateful.find_resources("AWS::EC2::Subnet")
+    ]
+    _, function = only(created.api, "AWS::Lambda::Function")
+    vpc_config = function["Properties"]["VpcConfig"]
+    assert vpc_config["SecurityGroupIds"] == [client_group]
+    assert sorted(map(str, vpc_config["SubnetIds"])) == sorted(map(str, subnets))
+    created.stateful.has_resource_properties(
+        "AWS::EC2::SecurityGroupIngress",
+        {
+            "IpProtocol": "tcp",
+            "FromPort": 5432,
+            "ToPort": 5432,
+            "SourceSecurityGroupId": {"Fn::GetAtt": [client_group_id, "GroupId"]},
+        },
+    )
+    created.api.has_resource_properties(
+        "AWS::IAM::Role",
+        {
+            "ManagedPolicyArns": Match.array_with(
+                [
+                    {
+                        "Fn::Join": [
+                            "",
+                            Match.array_with(
+                                [":iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"]
+                            ),
+                        ]
+                    }
+                ]
+            )
+        },
+    )
+
+
+# --- least privilege -----------------------------------------------------------------------------
+
+
+def test_function_may_get_and_put_the_metadata_object_and_read_the_secret(
+    created: Templates,
+) -> None:
+    bucket_arn = import_of(
+        created.stateful, {"Fn::GetAtt": [PINNED_LOGICAL_IDS["metadata_bucket"], "Arn"]}
+    )
+    metadata_object = {"Fn::Join": ["", [bucket_arn, f"/{METADATA_KEY}"]]}
+    attachment_id, _ = only(created.stateful, "AWS::SecretsManager::SecretTargetAttachment")
+    created.api.has_resource_properties(
+        "AWS::IAM::Policy",
+        {
+            "PolicyDocument": {
+                "Statement": Match.array_with(
+                    [
+                        Match.object_like(
+                            {
+                                "Effect": "Allow",
+                                "Action": Match.array_with(["s3:GetObject*"]),
+                                "Resource": Match.array_with([metadata_object]),
+                            }
+                        ),
+                        Match.object_like(
+                            {
+                                "Effect": "Allow",
+                                "Action": Match.array_with(["s3:PutObject"]),
+                                "Resource": metadata_object,
+                            }
+                        ),
+                        Match.object_like(
+                            {
+                                "Effect": "Allow",
+                                "Action": Match.array_with(["secretsmanager:GetSecretValue"]),
+                                "Resource": import_of(created.stateful, {"Ref": attachment_id}),
+                            }
+                        ),
+                    ]
+                )
+            }
+        },
+    )
+
+
+def test_function_may_touch_no_other_object_and_delete_nothing(created: Templates) -> None:
+    bucket_arn = import_of(
+        created.stateful, {"Fn::GetAtt": [PINNED_LOGICAL_IDS["metadata_bucket"], "Arn"]}
+    )
+    allowed = [bucket_arn, {"Fn::Join": ["", [bucket_arn, f"/{METADATA_KEY}"]]}]
+    s3_statements = [
+        statement
+        for statement in statements(created.api)
+        if any(action.startswith("s3:") for action in as_list(statement["Action"]))
+    ]
+    assert s3_statements
+    for statement in s3_statements:
+        assert not any(action.startswith("s3:Delete") for action in as_list(statement["Action"]))
+        assert all(resource in allowed for resource in as_list(statement["Resource"]))
+    assert not any(
+        action == "*" for s in statements(created.api) for action in as_list(s["Action"])
+    )
+
+
+def test_function_with_an_existing_database_may_read_exactly_that_secret(
+    existing: Templates,
+) -> None:
+    existing.api.has_resource_properties(
+        "AWS::IAM::Policy",
+        {
+            "PolicyDocument": {
+                "Statement": Match.array_with(
+                    [
+                        Match.object_like(
+                            {
+                                "Action": Match.array_with(["secretsmanager:GetSecretValue"]),
+                                "Resource": EXISTING_SECRET_ARN,
+                            }
+                        )
+                    ]
+                )
+            }
+        },
+    )
+
+
+# --- the metadata bucket -------------------------------------------------------------------------
+
+
+def test_metadata_bucket_is_versioned_encrypted_private_and_retained(created: Templates) -> None:
+    created.stateful.has_resource(
+        "AWS::S3::Bucket",
+        {
+            "Properties": Match.object_like(
+                {
+                    "VersioningConfiguration": {"Status": "Enabled"},
+                    "BucketEncryption": {
+                        "ServerSideEncryptionConfiguration": [
+                            {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
+                        ]
+                    },
+                    "PublicAccessBlockConfiguration": {
+                        "BlockPublicAcls": True,
+                        "BlockPublicPolicy": True,
+                        "IgnorePublicAcls": True,
+                        "RestrictPublicBuckets": True,
+                    },
+                }
+            ),
+            "DeletionPolicy": "Retain",
+            "UpdateReplacePolicy": "Retain",
+        },
+    )
+
+
+def test_metadata_bucket_refuses_requests_without_tls(created: Templates) -> None:
+    created.stateful.has_resource_properties(
+        "AWS::S3::BucketPolicy",
+        {
+            "Bucket": {"Ref": PINNED_LOGICAL_IDS["metadata_bucket"]},
+            "PolicyDocument": {
+                "Statement": Match.array_with(
+                    [
+                        Match.object_like(
+                            {
+                                "Effect": "Deny",
+                                "Action": "s3:*",
+                                "Principal": {"AWS": "*"},
+                                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                            }
+                        )
+                    ]
+                )
+            },
+        },
+    )
+
+
+def test_metadata_bucket_expires_old_versions_but_keeps_the_newest(created: Templates) -> None:
+    created.stateful.has_resource_properties(
+        "AWS::S3::Bucket",
+        {
+            "LifecycleConfiguration": {
+                "Rules": Match.array_with(
+                    [
+                        Match.object_like(
+                            {
+                                "Status": "Enabled",
+                                "NoncurrentVersionExpiration": {
+                                    "NoncurrentDays": 30,
+                                    "NewerNoncurrentVersions": 20,
+                                },
+                            }
+                        )
+                    ]
+                )
+            }
+        },
+    )
+
+
+# --- the database --------------------------------------------------------------------------------
+
+
+def test_created_database_is_private_encrypted_postgres_with_logical_replication(
+    created: Templates,
+) -> None:
+    parameters_id, _ = only(created.stateful, "AWS::RDS::DBParameterGroup")
+    created.stateful.has_resource_properties(
+        "AWS::RDS::DBParameterGroup",
+        {
+            "Family": Match.string_like_regexp(r"^postgres1[67]$"),
+            "Parameters": {"rds.logical_replication": "1"},
+        },
+    )
+    created.stateful.has_resource(
+        "AWS::RDS::DBInstance",
+        {
+            "Properties": Match.object_like(
+                {
+                    "Engine": "postgres",
+                    "EngineVersion": Match.string_like_regexp(r"^1[67]"),
+                    "DBParameterGroupName": {"Ref": parameters_id},
+                    "DBSubnetGroupName": {"Ref": PINNED_LOGICAL_IDS["database_subnet_group"]},
+                    "StorageEncrypted": True,
+                    "PubliclyAccessible": False,
+                    "DeletionProtection": True,
+                    "MasterUserPassword": Match.object_like(
+                        {
+                            "Fn::Join": Match.array_with(
+                                [Match.array_with([{"Ref": PINNED_LOGICAL_IDS["database_secret"]}])]
+                            )
+                        }
+                    ),
+                }
+            ),
+            "DeletionPolicy": "Snapshot",
+        },
+    )
+
+
+def test_vpc_has_isolated_subnets_in_zones_chosen_at_deploy_time(created: Templates) -> None:
+    subnets = created.stateful.find_resources("AWS::EC2::Subnet")
+    assert len(subnets) == 2
+    zones = sorted(str(subnet["Properties"]["AvailabilityZone"]) for subnet in subnets.values())
+    assert zones == sorted(str({"Fn::Select": [index, {"Fn::GetAZs": ""}]}) for index in range(2))
+    for subnet in subnets.values():
+        assert subnet["Properties"]["MapPublicIpOnLaunch"] is False
+    created.stateful.resource_count_is("AWS::EC2::InternetGateway", 0)
+    created.stateful.has_resource_properties(
+        "AWS::EC2::VPCEndpoint",
+        {
+            "VpcEndpointType": "Gateway",
+            "ServiceName": Match.object_like({"Fn::Join": Match.any_value()}),
+        },
+    )
+    created.stateful.has_resource_properties(
+        "AWS::EC2::VPCEndpoint",
+        {"VpcEndpointType": "Interface", "ServiceName": "com.amazonaws.eu-west-1.secretsmanager"},
+    )
+
+
+# --- stable identities and outputs ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("logical_id", "resource_type"),
+    [
+        ("MetadataBucket", "AWS::S3::Bucket"),
+        ("Vpc", "AWS::EC2::VPC"),
+        ("DatabaseSubnetGroup", "AWS::RDS::DBSubnetGroup"),
+        ("DatabaseSecret", "AWS::SecretsManager::Secret"),
+        ("DatabaseInstance", "AWS::RDS::DBInstance"),
+    ],
+)
+def test_stateful_resources_keep_their_pinned_logical_ids(
+    created: Templates, logical_id: str, resource_type: str
+) -> None:
+    # Spelled out, not read from PINNED_LOGICAL_IDS: a changed ID replaces the resource in every
+    # deployed stack and loses its data.
+    assert created.stateful.to_json()["Resources"][logical_id]["Type"] == resource_type
+
+
+def test_metadata_bucket_keeps_its_logical_id_with_an_existing_database(
+    existing: Templates,
+) -> None:
+    assert existing.stateful.to_json()["Resources"]["MetadataBucket"]["Type"] == "AWS::S3::Bucket"
+
+
+def test_api_stack_outputs_the_rest_api_url(created: Templates) -> None:
+    api_id, _ = only(created.api, "AWS::ApiGatewayV2::Api")
+    created.api.has_output(
+        "RestApiUrl",
+        {
+            "Value": {
+                "Fn::Join": [
+                    "",
+                    Match.array_with(["https://", {"Ref": api_id}, ".execute-api.eu-west-1."]),
+                ]
+            }
+        },
+    )
+
+
+# --- construct contracts -------------------------------------------------------------------------
+
+
+def test_database_needs_exactly_one_of_a_vpc_and_an_existing_secret() -> None:
+    stack = cdk.Stack(cdk.App(), "Scratch")
+    with pytest.raises(ValueError, match="exactly one"):
+        Database(stack, "Neither")
+
+
+def test_layers_without_a_built_dependencies_folder_say_how_to_build_it(tmp_path: Path) -> None:
+    stack = cdk.Stack(cdk.App(), "Scratch")
+    with pytest.raises(FileNotFoundError, match=r"scripts/build_layers\.sh"):
+        Layers(stack, "Layers", core_path=ROOT / "layers" / "core", deps_path=tmp_path)
