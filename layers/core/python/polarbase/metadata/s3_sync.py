@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ..errors import MetadataConflictError
+from .sync import apply_change
 
 __all__ = ["S3MetadataSync"]
 
@@ -115,7 +116,7 @@ class S3MetadataSync:
             draft, etag = self._draft()
             try:
                 before = draft.read_bytes()
-                result = _apply(draft, change)
+                result = apply_change(draft, change)
                 after = draft.read_bytes()
                 if after == before:
                     return result  # nothing changed (a read, a migration already applied)
@@ -205,22 +206,3 @@ class S3MetadataSync:
             self._etag = etag
             self._is_known = True
             self._has_changed = True
-
-
-def _apply(draft: Path, change: Callable[[sqlite3.Connection], T]) -> T:
-    """Run ``change`` on ``draft`` in one transaction; on error roll back and re-raise."""
-    connection = sqlite3.connect(draft, timeout=10.0, isolation_level=None)
-    try:
-        # Rollback journal, not WAL: once the connection closes, every committed page is in
-        # the one file that is uploaded.
-        connection.execute("PRAGMA journal_mode = DELETE")
-        connection.execute("BEGIN IMMEDIATE")
-        try:
-            result = change(connection)
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
-        connection.execute("COMMIT")
-        return result
-    finally:
-        connection.close()

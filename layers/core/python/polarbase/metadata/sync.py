@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol, TypeVar
 
-__all__ = ["LocalMetadataSync", "MetadataSync"]
+__all__ = ["LocalMetadataSync", "MetadataSync", "apply_change"]
 
 T = TypeVar("T")
 
@@ -42,15 +42,25 @@ class LocalMetadataSync:
         return False
 
     def write(self, change: Callable[[sqlite3.Connection], T]) -> T:
-        connection = sqlite3.connect(self.path, timeout=10.0, isolation_level=None)
+        return apply_change(self.path, change)
+
+
+def apply_change(path: Path, change: Callable[[sqlite3.Connection], T]) -> T:
+    """Run ``change`` on the SQLite file at ``path`` in one transaction; roll back on error.
+
+    Rollback journal, not WAL: once the connection closes, every committed page is in the one
+    file (which the S3 adapter uploads as it is).
+    """
+    connection = sqlite3.connect(path, timeout=10.0, isolation_level=None)
+    try:
+        connection.execute("PRAGMA journal_mode = DELETE")
+        connection.execute("BEGIN IMMEDIATE")
         try:
-            connection.execute("BEGIN IMMEDIATE")
-            try:
-                result = change(connection)
-            except BaseException:
-                connection.execute("ROLLBACK")
-                raise
-            connection.execute("COMMIT")
-            return result
-        finally:
-            connection.close()
+            result = change(connection)
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
+        return result
+    finally:
+        connection.close()
