@@ -147,11 +147,10 @@ def _updated(table: Table, parts: list[sql.Composable]) -> sql.Composable:
     return _written(table, "updatedCount", parts, "upd")
 
 
-def update_where_statement(
-    table: Table, data: dict[str, Any], condition: sql.Composable, params: Params
-) -> Statement:
-    """Set ``data`` on every row matching ``condition`` (over alias ``t``, with ``params``)."""
-    names = list(data)
+def _update_one_shape(
+    table: Table, names: Sequence[str], data: sql.Composable, condition: sql.Composable
+) -> sql.Composable:
+    """One UPDATE of ``names`` from the JSON object ``data`` on the rows ``condition`` picks."""
     columns = sql.SQL(", ").join(ident(name) for name in names)
     statement = sql.SQL(
         "UPDATE {table} AS {t} SET ({columns}) = (SELECT {columns} FROM "
@@ -160,12 +159,19 @@ def update_where_statement(
         table=_table_sql(table),
         t=_SOURCE,
         columns=columns,
-        data=params.add(_json(data)),
+        data=data,
         touch=_touch_updated_at(table, names) or sql.SQL(""),
         condition=condition,
     )
-    part = sql.SQL("{} AS ({})").format(ident("upd0"), statement)
-    return Statement(_updated(table, [part]), params.values)
+    return _updated(table, [sql.SQL("{} AS ({})").format(ident("upd0"), statement)])
+
+
+def update_where_statement(
+    table: Table, data: dict[str, Any], condition: sql.Composable, params: Params
+) -> Statement:
+    """Set ``data`` on every row matching ``condition`` (over alias ``t``, with ``params``)."""
+    query = _update_one_shape(table, list(data), params.add(_json(data)), condition)
+    return Statement(query, params.values)
 
 
 def update_by_id_statement(
@@ -178,18 +184,7 @@ def update_by_id_statement(
         condition = sql.SQL("{}.{} = {}").format(
             _SOURCE, ident(key.name), typed_placeholder(key, "id")
         )
-        statement = sql.SQL(
-            "UPDATE {table} AS {t} SET ({columns}) = (SELECT {columns} FROM "
-            "json_populate_record(NULL::{table}, %(data)s)){touch} WHERE {condition} "
-            "RETURNING {t}.*"
-        ).format(
-            table=_table_sql(table),
-            t=_SOURCE,
-            columns=sql.SQL(", ").join(ident(name) for name in names),
-            touch=_touch_updated_at(table, names) or sql.SQL(""),
-            condition=condition,
-        )
-        return _updated(table, [sql.SQL("{} AS ({})").format(ident("upd0"), statement)])
+        return _update_one_shape(table, names, sql.Placeholder("data"), condition)
 
     query = table.fragment(("update-id", key.name, names), build)
     return Statement(query, {"id": record_id, "data": _json(data)})
