@@ -1,3 +1,3 @@
 """Test plugins: real servers start once per run (see tests/fixtures)."""
 
-pytest_plugins = ("tests.fixtures.postgres", "tests.fixtures.server", "tests.fixtures.moto")
+pytest_plugins = ("tests.fixtures.postgres", "tests.fixtures.moto", "tests.fixtures.server")

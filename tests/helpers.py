@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from tests.fixtures.server import SUPER_ADMIN_KEY, LiveServer
+from tests.fixtures.server import SUPER_ADMIN_KEY, Server
 
 # What PUT .../columns/{c} takes: a column's definition as GET .../schema shows it.
 DEFINITION_KEYS = (
@@ -65,7 +65,7 @@ def alter(api: httpx.Client, table: str, column_name: str, **changes: Any) -> ht
 
 
 @contextmanager
-def super_admin_client(live_server: LiveServer) -> Iterator[httpx.Client]:
+def super_admin_client(live_server: Server) -> Iterator[httpx.Client]:
     """An HTTP client holding the super admin key, for fixtures wider than one test."""
     with httpx.Client(
         base_url=live_server.url, headers={"x-api-key": SUPER_ADMIN_KEY}, timeout=30

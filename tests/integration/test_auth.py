@@ -32,7 +32,7 @@ def test_unknown_key_is_401(anonymous, make_table):
     assert response.status_code == 401
 
 
-def test_created_key_is_shown_once_and_stored_hashed(api, live_server):
+def test_created_key_is_shown_once_and_stored_hashed(api, live_server, tmp_path):
     created = api.post(
         "/api-keys",
         json={
@@ -55,9 +55,11 @@ def test_created_key_is_shown_once_and_stored_hashed(api, live_server):
     assert "key" not in mine
     assert mine["prefix"] == secret[:10]
     # The secret itself is nowhere in the metadata file.
-    raw = live_server.runtime.settings.metadata_path.read_bytes()
+    raw = live_server.metadata_bytes()
     assert secret.encode() not in raw
-    with sqlite3.connect(live_server.runtime.settings.metadata_path) as db:
+    copy = tmp_path / "metadata.sqlite3"
+    copy.write_bytes(raw)
+    with sqlite3.connect(copy) as db:
         stored = [row[0] for row in db.execute("SELECT key_hash FROM api_keys")]
     assert all(len(value) == 64 for value in stored)
 
@@ -187,7 +189,7 @@ def test_revoking_an_unknown_key_is_404(api):
 def test_expired_key_is_rejected(anonymous, live_server, make_table):
     table = make_table()
     # GIVEN a key that expired a minute ago (created through the store: the API refuses past dates)
-    _, secret = live_server.runtime.keys.create(
+    _, secret = live_server.keys.create(
         name="old",
         scopes=frozenset({Scope.REST}),
         schema_name="public",

@@ -79,16 +79,24 @@ def test_malformed_json_body_is_400(api, people, method, path, content):
     assert error_of(response, 400).startswith("body")
 
 
-def test_body_over_16_mb_is_413(api, people):
+def assert_body_too_large(response: httpx.Response, transport: str) -> None:
+    if transport == "lambda":
+        # API Gateway refuses it before the function runs: Lambda takes events up to 6 MB.
+        assert response.status_code == 413, response.text[:500]
+    else:
+        assert "limit" in error_of(response, 413)
+
+
+def test_body_over_16_mb_is_413(api, people, transport):
     big = json.dumps([{"name": "x" * 1000}] * 17_000).encode()
     assert len(big) > 16 * 1024 * 1024
     response = api.post(
         f"/rest/db/{people}/bulk-create", content=big, headers={"content-type": "application/json"}
     )
-    assert "limit" in error_of(response, 413)
+    assert_body_too_large(response, transport)
 
 
-def test_streamed_body_over_16_mb_is_413(api, people):
+def test_streamed_body_over_16_mb_is_413(api, people, transport):
     def chunks() -> Iterator[bytes]:
         yield b"["
         for _ in range(17 * 1024):
@@ -100,7 +108,7 @@ def test_streamed_body_over_16_mb_is_413(api, people):
         content=chunks(),
         headers={"content-type": "application/json"},
     )
-    error_of(response, 413)
+    assert_body_too_large(response, transport)
     assert data_of(api.get(f"/rest/db/{people}"))["pagination"]["total"] == 0
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import httpx
 import pytest
 
-from tests.fixtures.server import LiveServer
+from tests.fixtures.server import Server
 from tests.helpers import assert_error, super_admin_client
 
 
@@ -33,7 +33,7 @@ def reference(name: str, table: str) -> dict:
 
 
 @pytest.fixture(scope="module")
-def api(live_server: LiveServer) -> Iterator[httpx.Client]:
+def api(live_server: Server) -> Iterator[httpx.Client]:
     with super_admin_client(live_server) as client:
         yield client
 

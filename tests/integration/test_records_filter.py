@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.fixtures.server import LiveServer
+from tests.fixtures.server import Server
 from tests.helpers import super_admin_client
 
 COLUMNS = [
@@ -73,7 +73,7 @@ ROWS = [
 
 
 @pytest.fixture(scope="module")
-def client(live_server: LiveServer) -> Iterator[httpx.Client]:
+def client(live_server: Server) -> Iterator[httpx.Client]:
     with super_admin_client(live_server) as client:
         yield client
 

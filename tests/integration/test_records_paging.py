@@ -14,7 +14,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from tests.fixtures.server import LiveServer
+from tests.fixtures.server import Server
 from tests.helpers import assert_error, super_admin_client
 
 ROW_COUNT = 250
@@ -29,7 +29,7 @@ def listing(client: httpx.Client, table: str, **params: Any) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def client(live_server: LiveServer) -> Iterator[httpx.Client]:
+def client(live_server: Server) -> Iterator[httpx.Client]:
     with super_admin_client(live_server) as client:
         yield client
 

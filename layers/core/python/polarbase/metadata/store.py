@@ -114,10 +114,13 @@ class MetadataStore:
         self._reopen()
         self._reloads += 1
 
-    def generation(self) -> int:
-        """A number that changes whenever the metadata does (cheap; checked every few 100 ms)."""
+    def generation(self, *, fresh: bool = False) -> int:
+        """A number that changes whenever the metadata does (cheap; checked every few 100 ms).
+
+        ``fresh`` checks the stored file now, whenever it was last checked.
+        """
         now = time.monotonic()
-        if now - self._checked_at >= self.freshness_seconds:
+        if fresh or now - self._checked_at >= self.freshness_seconds:
             self._checked_at = now
             if self.sync.refresh():
                 self._reload()
