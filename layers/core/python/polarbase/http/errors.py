@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING, cast
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from ..errors import MethodNotAllowedError, PolarBaseError, RateLimitedError
 from .responses import error_envelope
+
+if TYPE_CHECKING:
+    # FastAPI is loaded with the schema routes, not by the data app (see http/app.py).
+    from fastapi import FastAPI, Request
+    from fastapi.exceptions import RequestValidationError
 
 __all__ = [
     "install_error_handlers",
@@ -72,8 +76,9 @@ async def _polarbase_error(request: Request, error: Exception) -> Response:
 
 
 async def _validation_error(request: Request, error: Exception) -> Response:
-    assert isinstance(error, RequestValidationError)
-    return error_envelope(validation_message(error), 400, "invalid_input")
+    # Registered for RequestValidationError only.
+    message = validation_message(cast("RequestValidationError", error))
+    return error_envelope(message, 400, "invalid_input")
 
 
 async def _http_error(request: Request, error: Exception) -> Response:
@@ -90,6 +95,8 @@ async def _unexpected_error(request: Request, error: Exception) -> Response:
 
 
 def install_error_handlers(app: FastAPI) -> None:
+    from fastapi.exceptions import RequestValidationError
+
     app.add_exception_handler(PolarBaseError, _polarbase_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)

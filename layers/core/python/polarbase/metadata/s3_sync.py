@@ -40,7 +40,7 @@ class S3MetadataSync:
     missing object is an empty database, not an error: the first ``migrate()`` creates it.
 
     ``write(change)`` never loses an update, however many processes write at once: it applies
-    ``change`` to a copy of the newest version in one SQLite transaction, then PUTs the result
+    ``change`` to a copy of the version at hand in one SQLite transaction, then PUTs the result
     only if the object is still the version it started from (``If-Match: <etag>``, or
     ``If-None-Match: *`` when there was none). When another writer got there first, S3 answers
     412, and the write starts again from a fresh download, with a short random back-off so the
@@ -93,13 +93,15 @@ class S3MetadataSync:
         # Pairs each replacement of ``path`` with its ETag, for threads sharing this instance.
         self._lock = threading.Lock()
 
-    def refresh(self) -> bool:
+    def refresh(self, *, check: bool = True) -> bool:
         """Make the local copy current; True when it was replaced since the last ``refresh()``.
 
         A replacement made by ``write()`` counts too: a reader holding the old file open must
-        reopen it to see the write.
+        reopen it to see the write. ``check=False`` only reports such replacements, without
+        asking S3 (after a write, whose PUT just made the copy current).
         """
-        self._download()
+        if check:
+            self._download()
         with self._lock:
             has_changed, self._has_changed = self._has_changed, False
         return has_changed
@@ -112,14 +114,23 @@ class S3MetadataSync:
             Exception: whatever ``change`` raises; nothing is written then.
         """
         for attempt in range(self.max_attempts):
-            self._download(force=attempt > 0)
+            # The first attempt starts from the copy at hand, without a GET: a change is PUT
+            # only if the object is still that version, so a stale copy costs a 412 and a
+            # replay, never a lost update. A change that writes nothing is checked instead.
+            is_verified = attempt > 0 or not self._is_known or not self.path.exists()
+            if is_verified:
+                self._download(force=attempt > 0)
             draft, etag = self._draft()
             try:
                 before = draft.read_bytes()
                 result = apply_change(draft, change)
                 after = draft.read_bytes()
                 if after == before:
-                    return result  # nothing changed (a read, a migration already applied)
+                    # Nothing to store (a read, a migration already applied): the result holds
+                    # if the copy it came from is the newest version.
+                    if is_verified or self._is_current(etag):
+                        return result
+                    continue
                 new_etag = self._put(after, etag)
                 if new_etag is not None:
                     self._install(draft, new_etag)
@@ -134,6 +145,12 @@ class S3MetadataSync:
             f"metadata write lost to concurrent writers {self.max_attempts} times in a row; "
             "try again"
         )
+
+    def _is_current(self, etag: str | None) -> bool:
+        """True when the object is still at ``etag`` (a conditional GET that downloads if not)."""
+        self._download()
+        with self._lock:
+            return self._etag == etag
 
     def _download(self, *, force: bool = False) -> None:
         """Fetch the object when it differs from the local copy (one 304 when it does not)."""

@@ -96,6 +96,7 @@ class MetadataStore:
 
         if self.sync.refresh():
             self._reload()
+        self._checked_at = time.monotonic()
         self.write(upgrade)
 
     def _connection(self) -> sqlite3.Connection:
@@ -135,7 +136,7 @@ class MetadataStore:
         """Apply ``change`` durably (replayed by the sync adapter when it must be)."""
         result = self.sync.write(change)
         self._own_writes += 1
-        if self.sync.refresh():
+        if self.sync.refresh(check=False):
             self._reload()
         return result
 

@@ -22,8 +22,11 @@ class MetadataSync(Protocol):
 
     path: Path
 
-    def refresh(self) -> bool:
-        """Make the local copy current; True when it changed."""
+    def refresh(self, *, check: bool = True) -> bool:
+        """Make the local copy current; True when it changed.
+
+        ``check=False`` reports only changes this process made, without reading the storage.
+        """
         ...
 
     def write(self, change: Callable[[sqlite3.Connection], T]) -> T:
@@ -38,7 +41,7 @@ class LocalMetadataSync:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
 
-    def refresh(self) -> bool:
+    def refresh(self, *, check: bool = True) -> bool:
         return False
 
     def write(self, change: Callable[[sqlite3.Connection], T]) -> T:
