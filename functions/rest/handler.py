@@ -11,6 +11,7 @@ from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.logging.utils import copy_config_to_registered_loggers
 from aws_lambda_powertools.metrics import MetricUnit
 from mangum import Mangum
 
@@ -21,6 +22,8 @@ from polarbase.runtime import build_runtime
 logger = Logger()
 metrics = Metrics()
 runtime = build_runtime(Settings(mode="aws"))
+# PolarBase's own loggers write through Powertools too: JSON, with the request's correlation id.
+copy_config_to_registered_loggers(source_logger=logger, include={"polarbase"})
 asgi_handler = Mangum(create_app(runtime, start="first-request"), lifespan="off")
 
 
@@ -29,5 +32,15 @@ asgi_handler = Mangum(create_app(runtime, start="first-request"), lifespan="off"
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     started = time.perf_counter()
     response = asgi_handler(event, context)
-    metrics.add_metric("Latency", MetricUnit.Milliseconds, (time.perf_counter() - started) * 1e3)
+    elapsed_ms = (time.perf_counter() - started) * 1e3
+    metrics.add_metric("Latency", MetricUnit.Milliseconds, elapsed_ms)
+    http = event["requestContext"]["http"]
+    # The path, never the query string: it may carry filter values a user considers private.
+    logger.info(
+        "request",
+        method=http["method"],
+        path=http["path"],
+        status=response["statusCode"],
+        ms=round(elapsed_ms, 3),
+    )
     return response
