@@ -69,6 +69,7 @@ def main(argv: list[str] | None = None) -> None:
         env=env,
         description="PolarBase: functions, layers and APIs",
         metadata=stateful.metadata,
+        super_admin_key=stateful.super_admin_key,
         database=stateful.database,
         network=stateful.network,
         core_layer_path=ROOT / "layers" / "core",

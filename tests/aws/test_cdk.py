@@ -51,6 +51,7 @@ def synthesize(deps_layer_path: Path, *, existing_secret_arn: str | None = None)
         "PolarBaseApi",
         env=env,
         metadata=stateful.metadata,
+        super_admin_key=stateful.super_admin_key,
         database=stateful.database,
         network=stateful.network,
         core_layer_path=ROOT / "layers" / "core",
@@ -128,17 +129,21 @@ def test_stateful_stack_has_the_bucket_and_a_created_database_and_no_function(
 ) -> None:
     created.stateful.resource_count_is("AWS::S3::Bucket", 1)
     created.stateful.resource_count_is("AWS::RDS::DBInstance", 1)
-    created.stateful.resource_count_is("AWS::SecretsManager::Secret", 1)
+    # The database's secret and the super admin key.
+    created.stateful.resource_count_is("AWS::SecretsManager::Secret", 2)
     created.stateful.resource_count_is("AWS::EC2::VPC", 1)
     created.stateful.resource_count_is("AWS::Lambda::Function", 0)
     created.stateful.resource_count_is("AWS::EC2::NatGateway", 0)
 
 
-def test_existing_database_creates_no_database_no_vpc_and_no_secret(existing: Templates) -> None:
+def test_existing_database_creates_no_database_no_vpc_and_no_database_secret(
+    existing: Templates,
+) -> None:
     existing.stateful.resource_count_is("AWS::S3::Bucket", 1)
     existing.stateful.resource_count_is("AWS::RDS::DBInstance", 0)
     existing.stateful.resource_count_is("AWS::EC2::VPC", 0)
-    existing.stateful.resource_count_is("AWS::SecretsManager::Secret", 0)
+    # Only the super admin key's.
+    existing.stateful.resource_count_is("AWS::SecretsManager::Secret", 1)
     existing.api.resource_count_is("AWS::Lambda::Function", 1)
     existing.api.resource_count_is("AWS::ApiGatewayV2::Api", 1)
 
@@ -204,6 +209,9 @@ def test_function_environment_names_the_mode_the_bucket_the_key_and_the_secret(
                         "POLARBASE_METADATA_BUCKET": bucket,
                         "POLARBASE_METADATA_KEY": METADATA_KEY,
                         "POLARBASE_DATABASE_SECRET_ARN": secret,
+                        "POLARBASE_SUPER_ADMIN_KEY_SECRET_ARN": import_of(
+                            created.stateful, {"Ref": "SuperAdminKeySecret"}
+                        ),
                         "POLARBASE_AWS_REGION": "eu-west-1",
                         "POWERTOOLS_SERVICE_NAME": "polarbase-rest",
                         "POWERTOOLS_METRICS_NAMESPACE": "PolarBase",
@@ -516,6 +524,7 @@ def test_vpc_has_isolated_subnets_in_zones_chosen_at_deploy_time(created: Templa
         ("DatabaseSubnetGroup", "AWS::RDS::DBSubnetGroup"),
         ("DatabaseSecret", "AWS::SecretsManager::Secret"),
         ("DatabaseInstance", "AWS::RDS::DBInstance"),
+        ("SuperAdminKeySecret", "AWS::SecretsManager::Secret"),
     ],
 )
 def test_stateful_resources_keep_their_pinned_logical_ids(
@@ -530,6 +539,34 @@ def test_metadata_bucket_keeps_its_logical_id_with_an_existing_database(
     existing: Templates,
 ) -> None:
     assert existing.stateful.to_json()["Resources"]["MetadataBucket"]["Type"] == "AWS::S3::Bucket"
+
+
+def test_super_admin_key_is_generated_at_deploy_time_and_readable_by_the_function_only(
+    created: Templates,
+) -> None:
+    # GIVEN the generated secret: no value in the template, letters and digits only
+    created.stateful.has_resource_properties(
+        "AWS::SecretsManager::Secret",
+        {
+            "GenerateSecretString": Match.object_like(
+                {"PasswordLength": 64, "ExcludePunctuation": True}
+            ),
+            "SecretString": Match.absent(),
+        },
+    )
+    assert created.stateful.to_json()["Resources"]["SuperAdminKeySecret"]["DeletionPolicy"] == (
+        "Retain"
+    )
+    secret = import_of(created.stateful, {"Ref": "SuperAdminKeySecret"})
+    # THEN the function may read exactly it, and the stack says where it is
+    reads = [
+        statement
+        for statement in statements(created.api)
+        if "secretsmanager:GetSecretValue" in as_list(statement["Action"])
+        and statement["Resource"] == secret
+    ]
+    assert len(reads) == 1
+    created.api.has_output("SuperAdminKeySecretArn", {"Value": secret})
 
 
 def test_api_stack_outputs_the_rest_api_url(created: Templates) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from polarbase.errors import MetadataConflictError
+from polarbase.errors import MetadataConflictError, MetadataUnavailableError
 from polarbase.metadata import LocalMetadataSync, MetadataStore, MetadataSync, S3MetadataSync
 
 KEY = "polarbase/metadata.sqlite3"
@@ -236,6 +236,30 @@ def test_a_write_that_keeps_losing_raises_metadata_conflict_error(
     assert sync.conflicts == 3
     names = setting_names_in_s3(make_s3_client(), s3_bucket, tmp_path)
     assert sorted(names) == ["from-other-1", "from-other-2", "from-other-3"]
+
+
+def test_a_missing_bucket_is_metadata_unavailable_naming_s3s_code(
+    make_s3_client: Callable[[], Any], tmp_path: Path
+) -> None:
+    sync = S3MetadataSync(
+        make_s3_client(), bucket="polarbase-no-such-bucket", key=KEY, path=tmp_path / "m.db"
+    )
+    with pytest.raises(MetadataUnavailableError) as raised:
+        MetadataStore(sync).migrate()
+    assert raised.value.status == 503
+    assert "NoSuchBucket" in raised.value.message
+
+
+def test_unreachable_s3_is_metadata_unavailable(tmp_path: Path) -> None:
+    from tests.fixtures.moto import moto_client
+
+    # GIVEN an endpoint where nothing listens (port 9 on loopback: discard, never served here)
+    client = moto_client("s3", "http://127.0.0.1:9")
+    client.meta.config.retries = {"max_attempts": 1}
+    sync = S3MetadataSync(client, bucket="polarbase-anything", key=KEY, path=tmp_path / "m.db")
+    with pytest.raises(MetadataUnavailableError) as raised:
+        MetadataStore(sync).migrate()
+    assert "EndpointConnectionError" in raised.value.message
 
 
 WRITERS = 8

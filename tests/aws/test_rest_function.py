@@ -12,6 +12,7 @@ import psycopg
 import pytest
 
 from tests.fixtures.server import SUPER_ADMIN_KEY, LambdaServer
+from tests.helpers import super_admin_client
 
 APPLICATION = "polarbase-function-test"
 
@@ -29,9 +30,7 @@ def function(
 
 @pytest.fixture
 def client(function: LambdaServer) -> Iterator[httpx.Client]:
-    with httpx.Client(
-        base_url=function.url, headers={"x-api-key": SUPER_ADMIN_KEY}, timeout=30
-    ) as client:
+    with super_admin_client(function) as client:
         yield client
 
 

@@ -5,8 +5,9 @@ from polarbase_cdk.constructs.layers import Layers
 from polarbase_cdk.constructs.metadata_bucket import MetadataBucket
 from polarbase_cdk.constructs.network import Network
 from polarbase_cdk.constructs.rest_api import RestApi
+from polarbase_cdk.constructs.super_admin_key import SuperAdminKey
 
-__all__ = ["Database", "Layers", "MetadataBucket", "Network", "RestApi"]
+__all__ = ["Database", "Layers", "MetadataBucket", "Network", "RestApi", "SuperAdminKey"]
 
 # Later issues add one module each here: WebSocketApi (API Gateway WebSocket API, its function and
 # the DynamoDB connections table), ChangeCapture (the changes function draining the slot, on a

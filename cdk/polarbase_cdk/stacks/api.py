@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
     from constructs import Construct
 
-    from polarbase_cdk.constructs import Database, MetadataBucket, Network
+    from polarbase_cdk.constructs import Database, MetadataBucket, Network, SuperAdminKey
 
 __all__ = ["ApiStack"]
 
@@ -30,6 +30,7 @@ class ApiStack(Stack):
 
     Example:
         >>> ApiStack(app, "PolarBaseApi", metadata=stateful.metadata,
+        ...          super_admin_key=stateful.super_admin_key,
         ...          database=stateful.database, network=stateful.network,
         ...          core_layer_path=root / "layers/core", deps_layer_path=root / "layers/deps",
         ...          functions_path=root / "functions")  # doctest: +SKIP
@@ -41,6 +42,7 @@ class ApiStack(Stack):
         construct_id: str,
         *,
         metadata: MetadataBucket,
+        super_admin_key: SuperAdminKey,
         database: Database,
         network: Network | None,
         core_layer_path: Path,
@@ -50,6 +52,7 @@ class ApiStack(Stack):
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
         self._metadata = metadata
+        self._super_admin_key = super_admin_key
         self._database = database
         layers = Layers(self, "Layers", core_path=core_layer_path, deps_path=deps_layer_path)
         in_vpc: dict[str, Any] = {}
@@ -71,7 +74,14 @@ class ApiStack(Stack):
         metadata.bucket.grant_read(rest.function, metadata.metadata_key)
         metadata.bucket.grant_put(rest.function, metadata.metadata_key)
         database.secret.grant_read(rest.function)
+        super_admin_key.secret.grant_read(rest.function)
         CfnOutput(self, "RestApiUrl", value=rest.url, description="PolarBase REST API URL")
+        CfnOutput(
+            self,
+            "SuperAdminKeySecretArn",
+            value=super_admin_key.secret.secret_arn,
+            description="Secret holding the super admin key (aws secretsmanager get-secret-value)",
+        )
 
         # Later issues add their functions and APIs here, each on `layers.all` with
         # `_function_environment` and the grants it needs, and each with a CfnOutput for its URL:
@@ -90,6 +100,7 @@ class ApiStack(Stack):
             "POLARBASE_METADATA_BUCKET": self._metadata.bucket.bucket_name,
             "POLARBASE_METADATA_KEY": self._metadata.metadata_key,
             "POLARBASE_DATABASE_SECRET_ARN": self._database.secret.secret_arn,
+            "POLARBASE_SUPER_ADMIN_KEY_SECRET_ARN": self._super_admin_key.secret.secret_arn,
             "POLARBASE_AWS_REGION": self.region,
             "POWERTOOLS_SERVICE_NAME": service,
             "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,

@@ -1,4 +1,4 @@
-"""The stack of what must outlive a deployment: the metadata bucket and the database."""
+"""The stack of what must outlive a deployment: the metadata bucket, the database, the admin key."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any, cast
 from aws_cdk import CfnResource, Fn, Stack
 from constructs import Construct
 
-from polarbase_cdk.constructs import Database, MetadataBucket, Network
+from polarbase_cdk.constructs import Database, MetadataBucket, Network, SuperAdminKey
 
 __all__ = ["PINNED_LOGICAL_IDS", "StatefulStack"]
 
@@ -17,6 +17,7 @@ PINNED_LOGICAL_IDS = {
     "database_subnet_group": "DatabaseSubnetGroup",
     "database_secret": "DatabaseSecret",
     "database_instance": "DatabaseInstance",
+    "super_admin_key": "SuperAdminKeySecret",
 }
 """Logical IDs of the stateful resources. Changing one makes CloudFormation replace the resource,
 which loses its data: these never change, whatever the constructs are renamed to."""
@@ -44,6 +45,7 @@ class StatefulStack(Stack):
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
         self.metadata = MetadataBucket(self, "Metadata")
+        self.super_admin_key = SuperAdminKey(self, "SuperAdminKey")
         self.network: Network | None = None
         if existing_database_secret_arn is None:
             self.network = Network(self, "Network")
@@ -73,6 +75,7 @@ class StatefulStack(Stack):
             )
 
         pin(self.metadata.bucket, "metadata_bucket")
+        pin(self.super_admin_key.secret, "super_admin_key")
         if self.network is not None:
             pin(self.network.vpc, "vpc")
         instance = self.database.instance

@@ -37,7 +37,10 @@ class Settings(BaseSettings):
     )
     """An existing PostgreSQL to use instead of the embedded one."""
     super_admin_key: SecretStr | None = None
-    """The key that may manage other keys; generated and printed once when unset."""
+    """The key that may manage other keys; generated and printed once when unset (locally)."""
+    super_admin_key_secret_arn: str | None = None
+    """Secrets Manager secret holding the super admin key, read by the serverless runtime when
+    ``super_admin_key`` is unset (the CDK stack generates it)."""
     db_schema: str = "public"
     """The PostgreSQL schema the API exposes."""
     pool_min_size: int = 2

@@ -25,7 +25,9 @@ code and message.
     ├── RuleViolationError (422, rule_violation)
     ├── RateLimitedError (429, rate_limited)
     ├── DatabaseUnavailableError (503, database_unavailable)
-    └── MetadataConflictError (503, metadata_conflict)
+    ├── MetadataConflictError (503, metadata_conflict)
+    ├── MetadataUnavailableError (503, metadata_unavailable)
+    └── SecretUnavailableError (503, secret_unavailable)
 
 This module imports nothing from the web layer.
 """
@@ -52,6 +54,7 @@ __all__ = [
     "InvalidFormulaError",
     "InvalidInputError",
     "MetadataConflictError",
+    "MetadataUnavailableError",
     "MethodNotAllowedError",
     "NotFoundError",
     "PayloadTooLargeError",
@@ -60,6 +63,7 @@ __all__ = [
     "RecordNotFoundError",
     "RuleViolationError",
     "ScopeDeniedError",
+    "SecretUnavailableError",
     "TableNotFoundError",
     "describe_check",
     "translate_database_error",
@@ -238,6 +242,20 @@ class MetadataConflictError(PolarBaseError):
 
     status = 503
     code = "metadata_conflict"
+
+
+class MetadataUnavailableError(PolarBaseError):
+    """The metadata storage cannot be read or written (S3 refused or could not be reached)."""
+
+    status = 503
+    code = "metadata_unavailable"
+
+
+class SecretUnavailableError(PolarBaseError):
+    """A secret the deployment names (database URL, super admin key) cannot be read."""
+
+    status = 503
+    code = "secret_unavailable"
 
 
 # --- database errors, by SQLSTATE -------------------------------------------------------------

@@ -20,7 +20,7 @@ from .metadata import (
 )
 from .records import RecordService
 from .schema import SchemaCache
-from .secrets import read_database_secret
+from .secrets import read_database_secret, read_secret
 from .tables import TableService
 
 __all__ = ["Runtime", "build_runtime"]
@@ -38,6 +38,8 @@ class Runtime:
     records: RecordService
     keys: KeyStore
     auth: Authenticator
+    super_admin_key: Callable[[], str | None]
+    """The configured super admin key (from the settings, or read from its secret on AWS)."""
     started_at: float = field(default_factory=time.time)
     generated_super_admin_key: str | None = None
     started: bool = False
@@ -51,12 +53,10 @@ class Runtime:
         if self.started:
             return
         self.store.migrate()
-        configured = self.settings.super_admin_key
         # A generated key is printed once by `polarbase serve`; a function has no terminal, and
-        # a key must never reach its logs, so on AWS the key is configured or absent.
+        # a key must never reach its logs, so on AWS the key is configured (or in its secret).
         self.generated_super_admin_key = self.keys.ensure_super_admin(
-            configured.get_secret_value() if configured is not None else None,
-            generate=self.settings.mode == "local",
+            self.super_admin_key(), generate=self.settings.mode == "local"
         )
         await self.database.open()
         self.started = True
@@ -102,6 +102,16 @@ def _database(settings: Settings, database_url: str | None) -> Database:
     )
 
 
+def _super_admin_key(settings: Settings) -> Callable[[], str | None]:
+    configured = settings.super_admin_key
+    if configured is not None:
+        return configured.get_secret_value
+    arn = settings.super_admin_key_secret_arn
+    if settings.mode == "aws" and arn is not None:
+        return lambda: read_secret(settings, arn, purpose="super admin key").strip()
+    return lambda: None
+
+
 def build_runtime(settings: Settings, *, database_url: str | None = None) -> Runtime:
     """All parts for ``settings.mode``; nothing is opened until ``Runtime.start()``.
 
@@ -121,4 +131,5 @@ def build_runtime(settings: Settings, *, database_url: str | None = None) -> Run
         records=RecordService(database, catalog, settings.db_schema, settings.max_page_size),
         keys=keys,
         auth=Authenticator(keys, store, RateLimiter(), settings.rate_limit),
+        super_admin_key=_super_admin_key(settings),
     )

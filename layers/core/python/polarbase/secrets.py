@@ -1,4 +1,4 @@
-"""The database URL from AWS Secrets Manager, read when the pool first opens."""
+"""Secrets from AWS Secrets Manager (the database URL, the super admin key), read on first use."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING, Any
 import orjson
 from psycopg.conninfo import make_conninfo
 
-from .errors import DatabaseUnavailableError
+from .errors import DatabaseUnavailableError, SecretUnavailableError
 
 if TYPE_CHECKING:
     from .config import Settings
 
-__all__ = ["conninfo_from_secret", "read_database_secret"]
+__all__ = ["conninfo_from_secret", "read_database_secret", "read_secret"]
 
 
 def conninfo_from_secret(secret: str) -> str:
@@ -43,14 +43,26 @@ def conninfo_from_secret(secret: str) -> str:
     )
 
 
-def read_database_secret(settings: Settings) -> str:
-    """Fetch ``POLARBASE_DATABASE_SECRET_ARN`` now (never at import) and build the conninfo."""
+def read_secret(settings: Settings, arn: str, *, purpose: str) -> str:
+    """The text of the secret ``arn``, fetched now (never at import).
+
+    Raises ``SecretUnavailableError`` (503) naming ``purpose`` and AWS's error code, never the
+    secret, when it cannot be read.
+    """
     import boto3
 
     client = boto3.client("secretsmanager", region_name=settings.aws_region)
     try:
-        value = client.get_secret_value(SecretId=settings.database_secret_arn)
+        value = client.get_secret_value(SecretId=arn)
     except client.exceptions.ClientError as error:
         code = error.response.get("Error", {}).get("Code", "error")
-        raise DatabaseUnavailableError(f"cannot read the database secret ({code})") from None
-    return conninfo_from_secret(value["SecretString"])
+        raise SecretUnavailableError(f"cannot read the {purpose} secret ({code})") from None
+    return str(value["SecretString"])
+
+
+def read_database_secret(settings: Settings) -> str:
+    """Fetch ``POLARBASE_DATABASE_SECRET_ARN`` now (never at import) and build the conninfo."""
+    assert settings.database_secret_arn is not None
+    return conninfo_from_secret(
+        read_secret(settings, settings.database_secret_arn, purpose="database")
+    )

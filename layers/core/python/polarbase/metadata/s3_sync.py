@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ..errors import MetadataConflictError
+from ..errors import MetadataConflictError, MetadataUnavailableError
 from .sync import apply_change
 
 __all__ = ["S3MetadataSync"]
@@ -30,6 +30,10 @@ _MISSING = frozenset({"404", "NoSuchKey"})
 # 412: the object changed since our ETag (or exists, for If-None-Match: *). 409: another
 # conditional write to the same key was in flight; S3 asks to retry it the same way.
 _LOST_RACE = frozenset({"412", "PreconditionFailed", "409", "ConditionalRequestConflict"})
+
+
+def _unavailable(action: str, code: str) -> MetadataUnavailableError:
+    return MetadataUnavailableError(f"cannot {action} the metadata in S3 ({code}); try again")
 
 
 class S3MetadataSync:
@@ -51,8 +55,9 @@ class S3MetadataSync:
     costs one GET and no PUT.
 
     After ``max_attempts`` lost races in a row it raises ``MetadataConflictError`` (503: the
-    caller may retry). Other S3 errors (access denied, no such bucket, network) propagate as
-    botocore raises them. ``conflicts`` counts the lost races, for logs and tests.
+    caller may retry). Every other S3 failure (access denied, no such bucket, no credentials,
+    the network) raises ``MetadataUnavailableError`` (503), naming S3's error code and never
+    the credentials. ``conflicts`` counts the lost races, for logs and tests.
 
     Example:
         >>> sync = S3MetadataSync(
@@ -161,13 +166,13 @@ class S3MetadataSync:
                 request["IfNoneMatch"] = self._etag
             known_missing = is_current_known and self._etag is None
         try:
-            response = self.client.get_object(**request)
+            response = self._call(self.client.get_object, **request)
         except self.client.exceptions.ClientError as error:
             code = str(error.response.get("Error", {}).get("Code"))
             if code in _NOT_MODIFIED:
                 return
             if code not in _MISSING:
-                raise
+                raise _unavailable("read", code) from None
             if not known_missing:
                 self._install_bytes(b"", None)  # an empty file is an empty SQLite database
             return
@@ -188,7 +193,8 @@ class S3MetadataSync:
         """PUT ``body`` if the object is still at ``etag``; its new ETag, or None on a lost race."""
         condition = {"IfMatch": etag} if etag is not None else {"IfNoneMatch": "*"}
         try:
-            response = self.client.put_object(
+            response = self._call(
+                self.client.put_object,
                 Bucket=self.bucket,
                 Key=self.key,
                 Body=body,
@@ -196,10 +202,22 @@ class S3MetadataSync:
                 **condition,
             )
         except self.client.exceptions.ClientError as error:
-            if str(error.response.get("Error", {}).get("Code")) in _LOST_RACE:
+            code = str(error.response.get("Error", {}).get("Code"))
+            if code in _LOST_RACE:
                 return None
-            raise
+            raise _unavailable("write", code) from None
         return str(response["ETag"])
+
+    @staticmethod
+    def _call(operation: Callable[..., dict[str, Any]], **request: Any) -> dict[str, Any]:
+        """``operation(**request)``; botocore's own failures (no credentials, no network) as
+        ``MetadataUnavailableError``. S3's answers (ClientError) are left to the caller."""
+        from botocore.exceptions import BotoCoreError  # the aws mode has botocore; local never
+
+        try:
+            return operation(**request)
+        except BotoCoreError as error:
+            raise _unavailable("reach", type(error).__name__) from None
 
     def _install_bytes(self, body: bytes, etag: str | None) -> None:
         descriptor, name = tempfile.mkstemp(
