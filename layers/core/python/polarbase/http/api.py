@@ -1,4 +1,4 @@
-"""The FastAPI app: health, API keys, the schema routes, and the OpenAPI document of all routes."""
+"""The FastAPI app: health, API keys, the schema routes, and the API docs of all routes."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from .app import REST_PREFIX
+from .docs import docs_router
 from .errors import install_error_handlers
-from .openapi import RECORD_PATHS
+from .openapi import finish_document
 from .routes import health_router, keys_router, tables_router
 
 if TYPE_CHECKING:
@@ -37,9 +38,11 @@ def create_api(runtime: Runtime, *, manage_runtime: bool) -> FastAPI:
         title="PolarBase",
         version=runtime.settings.version,
         description="REST API of PolarBase: tables, records and API keys over PostgreSQL.",
-        openapi_url=f"{REST_PREFIX}/openapi/json",
-        docs_url=f"{REST_PREFIX}/openapi",
+        # The docs routes are ours (http/docs.py): Swagger UI from a package, not a CDN.
+        openapi_url=None,
+        docs_url=None,
         redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,
         lifespan=lifespan,
     )
     install_error_handlers(api)
@@ -48,16 +51,19 @@ def create_api(runtime: Runtime, *, manage_runtime: bool) -> FastAPI:
     api.include_router(tables_router(runtime), prefix=REST_PREFIX)
 
     def openapi() -> dict[str, Any]:
+        """The document of every route, without tables; built once (tables are added per
+        request, for the caller's key, by the docs route)."""
         if api.openapi_schema is None:
             schema = get_openapi(
                 title=api.title, version=api.version, description=api.description, routes=api.routes
             )
-            schema["paths"].update(RECORD_PATHS)
-            schema.setdefault("components", {})["securitySchemes"] = {
-                "ApiKey": {"type": "apiKey", "in": "header", "name": "x-api-key"}
-            }
-            api.openapi_schema = schema
+            api.openapi_schema = finish_document(
+                schema,
+                max_records=runtime.settings.max_page_size,
+                max_body_bytes=runtime.settings.max_body_bytes,
+            )
         return api.openapi_schema
 
     api.openapi = openapi  # type: ignore[method-assign]
+    api.include_router(docs_router(runtime, api.openapi, title=api.title))
     return api
