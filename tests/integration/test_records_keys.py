@@ -65,7 +65,10 @@ def test_update_by_key_ignores_the_key_in_the_body(api, codes):
 
 
 def test_delete_by_key(api, codes):
-    assert assert_ok(api.delete(f"/rest/db/{codes}/a 1")) == {"deletedCount": 1}
+    assert assert_ok(api.delete(f"/rest/db/{codes}/a 1")) == {
+        "deletedCount": 1,
+        "deletedIds": ["a 1"],
+    }
     assert_error(api.get(f"/rest/db/{codes}/a 1"), 404)
     assert_error(api.delete(f"/rest/db/{codes}/a 1"), 404)
 
@@ -74,7 +77,7 @@ def test_bulk_update_and_bulk_delete_by_key(api, codes):
     items = [{"id": "b-2", "data": {"label": "B"}}, {"id": "é3", "data": {"label": "E"}}]
     assert assert_ok(api.patch(f"/rest/db/{codes}/bulk-update", json=items))["updatedCount"] == 2
     deleted = assert_ok(api.post(f"/rest/db/{codes}/bulk-delete", json={"ids": ["a 1", "b-2"]}))
-    assert deleted == {"deletedCount": 1 + 1}
+    assert deleted == {"deletedCount": 2, "deletedIds": ["a 1", "b-2"]}
     assert assert_ok(api.get(f"/rest/db/{codes}"))["rows"] == [
         {"code": "é3", "label": "E", "id": 30}
     ]
@@ -167,7 +170,10 @@ def test_uuid_keys_address_records(api, make_table):
         assert_ok(api.patch(f"/rest/db/{table}/{record['id']}", json={"name": "A"}))["updatedCount"]
         == 1
     )
-    assert assert_ok(api.delete(f"/rest/db/{table}/{record['id']}")) == {"deletedCount": 1}
+    assert assert_ok(api.delete(f"/rest/db/{table}/{record['id']}")) == {
+        "deletedCount": 1,
+        "deletedIds": [record["id"]],
+    }
     assert_error(api.get(f"/rest/db/{table}/{uuid.uuid4()}"), 404)
     assert assert_error(api.get(f"/rest/db/{table}/not-a-uuid"), 400).startswith("record id:")
 

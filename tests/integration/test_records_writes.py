@@ -219,7 +219,10 @@ def test_bulk_update_counts_only_records_that_exist(api, notes):
 
 def test_delete_one(api, notes):
     row = create(api, notes, title="a")
-    assert assert_ok(api.delete(f"/rest/db/{notes}/{row['id']}")) == {"deletedCount": 1}
+    assert assert_ok(api.delete(f"/rest/db/{notes}/{row['id']}")) == {
+        "deletedCount": 1,
+        "deletedIds": [row["id"]],
+    }
     assert_error(api.get(f"/rest/db/{notes}/{row['id']}"), 404)
 
 
@@ -230,7 +233,9 @@ def test_delete_of_an_unknown_id_is_404(api, notes):
 def test_bulk_delete_removes_the_ids_that_exist(api, notes):
     ids = [create(api, notes, qty=n)["id"] for n in range(4)]
     body = {"ids": [ids[0], str(ids[2]), 999999]}
-    assert assert_ok(api.post(f"/rest/db/{notes}/bulk-delete", json=body)) == {"deletedCount": 2}
+    deleted = assert_ok(api.post(f"/rest/db/{notes}/bulk-delete", json=body))
+    # The keys removed are reported; the one that was not there is not.
+    assert deleted == {"deletedCount": 2, "deletedIds": [ids[0], ids[2]]}
     assert sorted(row["qty"] for row in rows_of(api, notes)) == [1, 3]
 
 

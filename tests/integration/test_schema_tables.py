@@ -205,7 +205,7 @@ def test_table_names_of_api_routes_are_refused(api):
 def test_duplicate_column_names_in_create_are_400(api):
     columns = [{"name": "a", "dataType": "text"}, {"name": "a", "dataType": "integer"}]
     response = api.post("/rest/db/tables", json={"name": unique_name(), "columns": columns})
-    assert_error(response, 400, "duplicate", "a")
+    assert_error(response, 400, "more than once", "'a'")
 
 
 # --- update --------------------------------------------------------------------------------

@@ -5,10 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["Settings"]
+__all__ = ["MIN_SUPER_ADMIN_KEY_LENGTH", "Settings"]
+
+MIN_SUPER_ADMIN_KEY_LENGTH = 32
+"""Shortest super admin key accepted from the environment or a flag (a generated one has 67)."""
 
 
 class Settings(BaseSettings):
@@ -75,6 +78,18 @@ class Settings(BaseSettings):
     """AWS region of the bucket and the secret; None lets boto3 use ``AWS_REGION``."""
     s3_endpoint_url: str | None = None
     """Another S3 endpoint for the metadata (a test server, LocalStack); None is AWS's."""
+
+    @field_validator("super_admin_key")
+    @classmethod
+    def _long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or value.get_secret_value() == "":
+            return None
+        if len(value.get_secret_value()) < MIN_SUPER_ADMIN_KEY_LENGTH:
+            raise ValueError(
+                f"POLARBASE_SUPER_ADMIN_KEY must be at least {MIN_SUPER_ADMIN_KEY_LENGTH} "
+                "characters (a generated key has 67)"
+            )
+        return value
 
     @model_validator(mode="after")
     def _check_aws_mode(self) -> Settings:

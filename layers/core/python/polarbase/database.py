@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 import psycopg
@@ -14,6 +15,9 @@ from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from .errors import DatabaseUnavailableError, InvalidInputError, translate_database_error
 from .query import Statement
+
+if TYPE_CHECKING:
+    from .schema import Table
 
 __all__ = ["Database"]
 
@@ -63,6 +67,7 @@ class Database:
             "check_connections": check_connections,
         }
         self._pool: AsyncConnectionPool | None = None
+        self._idle_check: asyncio.Task[None] | None = None
 
     @property
     def pool(self) -> AsyncConnectionPool:
@@ -82,6 +87,10 @@ class Database:
             max_size=options["max_size"],
             open=False,
             timeout=10.0,
+            # Give a failing reconnection up after 5 s (the default is 5 min, its backoff
+            # doubling to a minute): the next request then connects at once, so the server
+            # answers again within seconds of the database coming back from a long outage.
+            reconnect_timeout=5.0,
             kwargs={
                 "autocommit": True,
                 "prepare_threshold": options["prepare_threshold"],
@@ -100,6 +109,9 @@ class Database:
         self._pool = pool
 
     async def close(self) -> None:
+        if self._idle_check is not None:
+            self._idle_check.cancel()
+            self._idle_check = None
         if self._pool is not None:
             await self._pool.close()
             self._pool = None
@@ -111,6 +123,10 @@ class Database:
                 yield connection
         except PoolTimeout:
             raise DatabaseUnavailableError("the database did not answer in time") from None
+        except DatabaseUnavailableError:
+            # The broken connection is back in the pool (which drops it); now the idle ones.
+            self._check_idle_connections_soon()
+            raise
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncConnection[Any]]:
@@ -134,8 +150,31 @@ class Database:
             cursor = await connection.execute(statement.query, statement.params or None)
             row = await cursor.fetchone()
         except psycopg.Error as error:
-            raise self._translate(error) from error
+            raise self._translate(error, statement.table) from error
         return None if row is None else row[0]
+
+    async def fetch_json_on(self, connection: AsyncConnection[Any], statement: Statement) -> Any:
+        text = await self.fetch_text_on(connection, statement)
+        return None if text is None else orjson.loads(text)
+
+    async def ping(self) -> None:
+        """One round trip (``SELECT 1``), opening the pool first if it is not open; raises
+        ``DatabaseUnavailableError``. A pooled connection the server dropped fails once and is
+        discarded, so a second try is made on another."""
+        await self.open()
+        for attempt in (1, 2):
+            try:
+                async with self.connection() as connection:
+                    await connection.execute("SELECT 1")
+                return
+            except psycopg.Error as error:
+                if attempt == 2:
+                    raise self._translate(error) from error
+
+    async def server_version(self) -> int:
+        """PostgreSQL's version number (180000 for 18.0), for features that need a release."""
+        async with self.connection() as connection:
+            return connection.info.server_version
 
     async def fetch_json(self, statement: Statement) -> Any:
         """Like ``fetch_text``, decoded: for catalog reads, never for response bodies."""
@@ -152,8 +191,8 @@ class Database:
                 raise self._translate(error) from error
 
     @staticmethod
-    def _translate(error: psycopg.Error) -> Exception:
-        translated = translate_database_error(error)
+    def _translate(error: psycopg.Error, shape: Table | None = None) -> Exception:
+        translated = translate_database_error(error, shape)
         if translated is not None:
             return translated
         if isinstance(error, psycopg.DataError) and not error.sqlstate:
@@ -163,3 +202,22 @@ class Database:
             _log.warning("database unavailable: %s", error.__class__.__name__)
             return DatabaseUnavailableError("the database is unavailable; try again")
         return error
+
+    def _check_idle_connections_soon(self) -> None:
+        """Test the idle connections in the background, one check at a time.
+
+        A connection lost to a stopped or restarted server means the idle ones are most likely
+        dead too; with no check before use (the local pool's default, for speed) each would
+        fail one more request before the pool replaced it. ``AsyncConnectionPool.check()``
+        drops the dead ones at once and reconnects, so the server answers again as soon as the
+        database is back; the hot path pays nothing.
+        """
+        if self._pool is None or (self._idle_check is not None and not self._idle_check.done()):
+            return
+        self._idle_check = asyncio.get_running_loop().create_task(self._pool.check())
+        self._idle_check.add_done_callback(_log_failed_check)
+
+
+def _log_failed_check(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        _log.warning("checking the idle connections failed: %r", task.exception())

@@ -20,7 +20,8 @@ code and message.
     │   ├── AlreadyExistsError (409, already_exists)
     │   ├── DuplicateValueError (409, duplicate_value)
     │   ├── ForeignKeyViolationError (409, foreign_key_violation)
-    │   └── CheckViolationError (409, check_violation)
+    │   ├── CheckViolationError (409, check_violation)
+    │   └── SchemaChangedError (409, schema_changed)
     ├── PayloadTooLargeError (413, payload_too_large)
     ├── RuleViolationError (422, rule_violation)
     ├── RateLimitedError (429, rate_limited)
@@ -39,6 +40,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import psycopg
+
+    from .schema.model import Table
 
 __all__ = [
     "AlreadyExistsError",
@@ -62,6 +65,7 @@ __all__ = [
     "RateLimitedError",
     "RecordNotFoundError",
     "RuleViolationError",
+    "SchemaChangedError",
     "ScopeDeniedError",
     "SecretUnavailableError",
     "TableNotFoundError",
@@ -192,6 +196,13 @@ class CheckViolationError(ConflictError):
         self.constraint = constraint
 
 
+class SchemaChangedError(ConflictError):
+    """A table or column a statement names went away underneath it (changed outside PolarBase,
+    or by a concurrent request); the record service reloads the shape and tries once more."""
+
+    code = "schema_changed"
+
+
 def describe_check(column: str | None, constraint: str | None) -> str:
     """A CHECK violation in words: which column, which rule, what the rule means."""
     if constraint is None:
@@ -285,11 +296,15 @@ def _guess_check_column(table: str | None, constraint: str | None) -> str | None
     return None
 
 
-def translate_database_error(exc: psycopg.Error) -> PolarBaseError | None:
+def translate_database_error(
+    exc: psycopg.Error, shape: Table | None = None
+) -> PolarBaseError | None:
     """Turn a PostgreSQL error caused by the caller's data into a ``PolarBaseError``.
 
-    Returns None when the error is not the caller's fault (a bug or an outage); the caller
-    then re-raises the original. One row per SQLSTATE class; each row is covered by a test.
+    ``shape`` is the table the statement was built for, when there is one: it names the column
+    of a CHECK rule whose name Postgres shortened. Returns None when the error is not the
+    caller's fault (a bug or an outage); the caller then re-raises the original. One row per
+    SQLSTATE class; each row is covered by a test.
     """
     state = exc.sqlstate or ""
     diag = exc.diag
@@ -324,9 +339,9 @@ def translate_database_error(exc: psycopg.Error) -> PolarBaseError | None:
             return CheckViolationError(
                 f"value is not a valid {diag.datatype_name} (rule '{constraint}')"
             )
-        return CheckViolationError(
-            describe_check(_guess_check_column(table, constraint), constraint), constraint
-        )
+        ruled = shape.column_with_rule(constraint) if shape is not None else None
+        column_name = ruled.name if ruled is not None else _guess_check_column(table, constraint)
+        return CheckViolationError(describe_check(column_name, constraint), constraint)
     if state == "428C9":  # generated_always: a GENERATED ALWAYS column was written
         return InvalidInputError(_first_line(exc))
     if state == "23502":  # not_null_violation
@@ -334,6 +349,10 @@ def translate_database_error(exc: psycopg.Error) -> PolarBaseError | None:
     if state == "23P01":  # exclusion_violation
         return ConflictError(
             f"value conflicts with an existing record{where} (rule '{constraint}')"
+        )
+    if state in ("42703", "42P01"):  # undefined column / table: changed underneath the shape
+        return SchemaChangedError(
+            f"{_first_line(exc)}: the table changed while the request ran; try again"
         )
     if state.startswith("22"):  # data exception: bad value for the column's type
         return InvalidInputError(_first_line(exc))

@@ -6,16 +6,15 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import orjson
-import psycopg.errors
 
+from .changes import ChangeAction
 from .errors import (
-    CheckViolationError,
     InvalidInputError,
     PayloadTooLargeError,
     RecordNotFoundError,
+    SchemaChangedError,
     ScopeDeniedError,
     TableNotFoundError,
-    describe_check,
 )
 from .query import (
     CountMode,
@@ -46,55 +45,71 @@ from .query import (
 from .schema import Column, Table, TableName
 
 if TYPE_CHECKING:
+    from .auth import Principal
     from .catalog import Catalog
     from .database import Database
+    from .writes import WritePath
 
 __all__ = ["RecordService"]
 
-TableCheck = Callable[[str], bool]
 _MAX_PAGE = 2**31 - 1  # the page number travels as a Postgres integer
-
-
-def _allow_all(_: str) -> bool:
-    return True
 
 
 class RecordService:
     """Records of the exposed schema. Every method returns the response's JSON text, built by
     Postgres in one statement; Python never decodes rows.
 
+    Every method takes the ``Principal`` acting and checks its rights first (scope, schema,
+    table allowlist, read-only), whichever door it came through. Writes go through the
+    ``WritePath``, which announces them once committed.
+
     A statement that fails because the table changed underneath the cached shape (a column
     dropped outside PolarBase) reloads the shape and runs once more.
     """
 
     def __init__(
-        self, database: Database, catalog: Catalog, schema: str, max_page_size: int
+        self,
+        database: Database,
+        writes: WritePath,
+        catalog: Catalog,
+        schema: str,
+        max_page_size: int,
     ) -> None:
         self.database = database
+        self.writes = writes
         self.catalog = catalog
         self.schema = schema
         self.max_page_size = max_page_size
 
-    async def _run(self, name: str, build: Callable[[Table], Statement]) -> str | None:
+    async def _run(
+        self,
+        name: str,
+        build: Callable[[Table], Statement],
+        write: tuple[Principal, ChangeAction] | None = None,
+    ) -> str | None:
         ref = self._ref(name)
         for attempt in (1, 2):
             table = await self.catalog.table(ref)
             statement = build(table)
             try:
-                return await self.database.fetch_text(statement)
-            except CheckViolationError as error:
-                # The rule's name may be shortened (long names); the shape knows its column.
-                column = table.column_with_rule(error.constraint)
-                if column is None:
-                    raise
-                raise CheckViolationError(
-                    describe_check(column.name, error.constraint), error.constraint
-                ) from None
-            except (psycopg.errors.UndefinedColumn, psycopg.errors.UndefinedTable):
+                if write is None:
+                    return await self.database.fetch_text(statement)
+                return await self.writes.write_records(statement, *write)
+            except SchemaChangedError:
                 self.catalog.forget(ref)
                 if attempt == 2:
                     raise TableNotFoundError(name) from None
         return None  # pragma: no cover
+
+    def _readable(self, principal: Principal, name: str) -> TableName:
+        ref = self._ref(name)
+        principal.check_read(ref)
+        return ref
+
+    def _writable(self, principal: Principal, name: str) -> TableName:
+        ref = self._ref(name)
+        principal.check_write(ref)
+        return ref
 
     def _ref(self, name: str) -> TableName:
         # Postgres names never hold NUL, and a NUL cannot even travel as a parameter.
@@ -130,6 +145,7 @@ class RecordService:
 
     async def list_records(
         self,
+        principal: Principal,
         name: str,
         *,
         fields: str | None = None,
@@ -141,8 +157,8 @@ class RecordService:
         limit: int | None = None,
         after: str | None = None,
         count: CountMode = "exact",
-        may_use: TableCheck = _allow_all,
     ) -> str:
+        ref = self._readable(principal, name)
         if not 1 <= page <= _MAX_PAGE:
             raise InvalidInputError(f"page: must be between 1 and {_MAX_PAGE}")
         if search is not None and "\x00" in search:
@@ -151,8 +167,8 @@ class RecordService:
         if not 1 <= limit <= self.max_page_size:
             raise InvalidInputError(f"limit: must be between 1 and {self.max_page_size}")
 
-        table = await self.catalog.table(self._ref(name))
-        targets = await self._expansion_targets(table, expand, may_use)
+        table = await self.catalog.table(ref)
+        targets = await self._expansion_targets(table, expand, principal)
 
         def build(table: Table) -> Statement:
             key = table.key_column  # a table without one is listed, but has no cursors
@@ -182,7 +198,7 @@ class RecordService:
         return result
 
     async def _expansion_targets(
-        self, table: Table, expand: Sequence[str], may_use: TableCheck
+        self, table: Table, expand: Sequence[str], principal: Principal
     ) -> dict[str, Table]:
         """Shapes of the tables ``expand`` reaches, by reference column, that the key may read.
 
@@ -192,7 +208,7 @@ class RecordService:
         targets: dict[str, Table] = {}
         for request in expand_requests(expand, table):
             target = request.column.foreign_key.table  # type: ignore[union-attr]
-            if not may_use(target.name):
+            if not principal.may_read(target):
                 if request.explicit:
                     raise ScopeDeniedError(
                         f"access denied: expanding '{request.column.name}' needs table "
@@ -205,15 +221,15 @@ class RecordService:
 
     async def get_record(
         self,
+        principal: Principal,
         name: str,
         record_id: Any,
         *,
         fields: str | None = None,
         expand: Sequence[str] = (),
-        may_use: TableCheck = _allow_all,
     ) -> str:
-        table = await self.catalog.table(self._ref(name))
-        targets = await self._expansion_targets(table, expand, may_use)
+        table = await self.catalog.table(self._readable(principal, name))
+        targets = await self._expansion_targets(table, expand, principal)
 
         def build(table: Table) -> Statement:
             key = self._key(table)
@@ -230,7 +246,10 @@ class RecordService:
             raise RecordNotFoundError(name, record_id)
         return result
 
-    async def create_records(self, name: str, records: Any, *, bulk: bool) -> str:
+    async def create_records(
+        self, principal: Principal, name: str, records: Any, *, bulk: bool
+    ) -> str:
+        self._writable(principal, name)
         if bulk:
             if not isinstance(records, list):
                 raise InvalidInputError("body: must be a JSON array of records")
@@ -245,17 +264,21 @@ class RecordService:
             ]
             return insert_statement(table, checked)
 
-        result = await self._run(name, build)
+        result = await self._run(name, build, (principal, ChangeAction.INSERT))
         assert result is not None
         return result
 
-    async def update_record(self, name: str, record_id: Any, data: Any) -> str:
+    async def update_record(
+        self, principal: Principal, name: str, record_id: Any, data: Any
+    ) -> str:
+        self._writable(principal, name)
+
         def build(table: Table) -> Statement:
             key = self._key(table)
             changes = self._changes(table, key, data, "")
             return update_by_id_statement(table, key, self._record_id(key, record_id), changes)
 
-        result = await self._run(name, build)
+        result = await self._run(name, build, (principal, ChangeAction.UPDATE))
         assert result is not None
         if orjson.loads(result)["updatedCount"] == 0:
             raise RecordNotFoundError(name, record_id)
@@ -270,7 +293,8 @@ class RecordService:
             raise InvalidInputError(f"{where}data: send at least one column to change")
         return changes
 
-    async def update_records(self, name: str, items: Any) -> str:
+    async def update_records(self, principal: Principal, name: str, items: Any) -> str:
+        self._writable(principal, name)
         if not isinstance(items, list):
             raise InvalidInputError("body: must be a JSON array of {id, data} objects")
         self._check_size(len(items), "body")
@@ -292,12 +316,13 @@ class RecordService:
                 pairs.append((record_id, self._changes(table, key, item["data"], where)))
             return update_by_key_statement(table, key, pairs)
 
-        result = await self._run(name, build)
+        result = await self._run(name, build, (principal, ChangeAction.UPDATE))
         assert result is not None
         return result
 
-    async def update_where(self, name: str, where: Any, data: Any) -> str:
+    async def update_where(self, principal: Principal, name: str, where: Any, data: Any) -> str:
         """Update every record matching a WhereFilter (the MCP and agent path)."""
+        self._writable(principal, name)
 
         def build(table: Table) -> Statement:
             node = parse_filter(where, table)
@@ -309,11 +334,13 @@ class RecordService:
                 table, self._changes(table, self._key(table), data, ""), condition, params
             )
 
-        result = await self._run(name, build)
+        result = await self._run(name, build, (principal, ChangeAction.UPDATE))
         assert result is not None
         return result
 
-    async def delete_record(self, name: str, record_id: Any) -> str:
+    async def delete_record(self, principal: Principal, name: str, record_id: Any) -> str:
+        self._writable(principal, name)
+
         def build(table: Table) -> Statement:
             key = self._key(table)
             params = Params()
@@ -321,13 +348,15 @@ class RecordService:
                 table, key_condition(key, self._record_id(key, record_id), params), params
             )
 
-        result = await self._run(name, build)
+        result = await self._run(name, build, (principal, ChangeAction.DELETE))
         assert result is not None
         if orjson.loads(result)["deletedCount"] == 0:
             raise RecordNotFoundError(name, record_id)
         return result
 
-    async def delete_records(self, name: str, ids: Any) -> str:
+    async def delete_records(self, principal: Principal, name: str, ids: Any) -> str:
+        """Delete by key; the result lists the keys removed (``deletedIds``)."""
+        self._writable(principal, name)
         if not isinstance(ids, list):
             raise InvalidInputError('ids: must be a JSON array, as in {"ids": [1, 2]}')
         self._check_size(len(ids), "ids")
@@ -338,11 +367,13 @@ class RecordService:
             values = [self._record_id(key, record_id) for record_id in ids]
             return delete_statement(table, keys_condition(key, values, params), params)
 
-        result = await self._run(name, build)
+        result = await self._run(name, build, (principal, ChangeAction.DELETE))
         assert result is not None
         return result
 
-    async def delete_where(self, name: str, where: Any) -> str:
+    async def delete_where(self, principal: Principal, name: str, where: Any) -> str:
+        self._writable(principal, name)
+
         def build(table: Table) -> Statement:
             node = parse_filter(where, table)
             if node is None:
@@ -350,6 +381,6 @@ class RecordService:
             params = Params()
             return delete_statement(table, filter_condition(node, params), params)
 
-        result = await self._run(name, build)
+        result = await self._run(name, build, (principal, ChangeAction.DELETE))
         assert result is not None
         return result

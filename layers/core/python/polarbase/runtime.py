@@ -7,10 +7,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 
-from .auth import Authenticator, KeyStore, RateLimiter
+from .auth import Authenticator, KeyService, KeyStore, RateLimiter
 from .catalog import Catalog
-from .config import Settings
+from .changes import ChangeNotifier
+from .config import MIN_SUPER_ADMIN_KEY_LENGTH, Settings
 from .database import Database
+from .errors import SecretUnavailableError
 from .metadata import (
     LocalMetadataSync,
     MetadataStore,
@@ -22,6 +24,7 @@ from .records import RecordService
 from .schema import SchemaCache
 from .secrets import read_database_secret, read_secret
 from .tables import TableService
+from .writes import WritePath
 
 __all__ = ["Runtime", "build_runtime"]
 
@@ -37,7 +40,10 @@ class Runtime:
     tables: TableService
     records: RecordService
     keys: KeyStore
+    key_admin: KeyService
     auth: Authenticator
+    changes: ChangeNotifier
+    """Listeners registered here hear of every committed record and schema write."""
     super_admin_key: Callable[[], str | None]
     """The configured super admin key (from the settings, or read from its secret on AWS)."""
     started_at: float = field(default_factory=time.time)
@@ -53,11 +59,12 @@ class Runtime:
         if self.started:
             return
         self.store.migrate()
+        configured = self.super_admin_key()
+        self.auth.use_super_admin_key(configured)
         # A generated key is printed once by `polarbase serve`; a function has no terminal, and
         # a key must never reach its logs, so on AWS the key is configured (or in its secret).
-        self.generated_super_admin_key = self.keys.ensure_super_admin(
-            self.super_admin_key(), generate=self.settings.mode == "local"
-        )
+        if configured is None and self.settings.mode == "local":
+            self.generated_super_admin_key = self.keys.generate_super_admin()
         await self.database.open()
         self.started = True
 
@@ -108,8 +115,18 @@ def _super_admin_key(settings: Settings) -> Callable[[], str | None]:
         return configured.get_secret_value
     arn = settings.super_admin_key_secret_arn
     if settings.mode == "aws" and arn is not None:
-        return lambda: read_secret(settings, arn, purpose="super admin key").strip()
+        return partial(_super_admin_key_from_secret, settings, arn)
     return lambda: None
+
+
+def _super_admin_key_from_secret(settings: Settings, arn: str) -> str:
+    key = read_secret(settings, arn, purpose="super admin key").strip()
+    if len(key) < MIN_SUPER_ADMIN_KEY_LENGTH:
+        raise SecretUnavailableError(
+            f"the super admin key in its secret is shorter than {MIN_SUPER_ADMIN_KEY_LENGTH} "
+            "characters"
+        )
+    return key
 
 
 def build_runtime(settings: Settings, *, database_url: str | None = None) -> Runtime:
@@ -122,14 +139,21 @@ def build_runtime(settings: Settings, *, database_url: str | None = None) -> Run
     presentations = PresentationRepository(store)
     catalog = Catalog(database, store, presentations, SchemaCache(settings.schema_ttl_seconds))
     keys = KeyStore(store)
+    auth = Authenticator(keys, store, RateLimiter(), settings.rate_limit)
+    changes = ChangeNotifier()
+    writes = WritePath(database, changes)
     return Runtime(
         settings=settings,
         database=database,
         store=store,
         catalog=catalog,
-        tables=TableService(database, catalog, store, presentations, settings.db_schema),
-        records=RecordService(database, catalog, settings.db_schema, settings.max_page_size),
+        tables=TableService(writes, catalog, store, presentations, settings.db_schema),
+        records=RecordService(
+            database, writes, catalog, settings.db_schema, settings.max_page_size
+        ),
         keys=keys,
-        auth=Authenticator(keys, store, RateLimiter(), settings.rate_limit),
+        key_admin=KeyService(keys, auth, settings.db_schema),
+        auth=auth,
+        changes=changes,
         super_admin_key=_super_admin_key(settings),
     )

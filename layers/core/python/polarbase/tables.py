@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
-import sqlite3
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from psycopg import sql
 
+from .changes import ChangeAction
 from .errors import (
     AlreadyExistsError,
     ColumnNotFoundError,
+    ConflictError,
     IndexNotFoundError,
     InvalidInputError,
     PolarBaseError,
@@ -20,6 +21,7 @@ from .errors import (
 from .schema import (
     Column,
     ColumnDefinition,
+    Index,
     IndexDefinition,
     Table,
     TableDefinition,
@@ -28,16 +30,14 @@ from .schema import (
     column_definition,
     ddl,
 )
-from .schema.domains import DOMAIN_NAMES, create_domain_statement
 from .schema.fields import DdlContext
 from .schema.formula import compile_formula
 
 if TYPE_CHECKING:
-    from psycopg import AsyncConnection
-
+    from .auth import Principal
     from .catalog import Catalog
-    from .database import Database
     from .metadata import MetadataStore, PresentationRepository
+    from .writes import WritePath
 
 __all__ = ["TableService"]
 
@@ -80,20 +80,22 @@ def _key_storage(column: Column) -> sql.Composable:
 class TableService:
     """Schema changes through PolarBase: each one is one PostgreSQL transaction.
 
-    Display metadata (UI names, formats) is written to the metadata store after the DDL commits,
-    keyed by table OID and column number so it follows renames. Every change bumps the metadata
-    generation, which is how other processes learn that their cached table shapes are stale.
+    Every method takes the ``Principal`` acting and checks its rights first. DDL runs through
+    the ``WritePath``, which announces the change once committed. Display metadata (UI names,
+    formats) is written to the metadata store after the DDL commits, keyed by table OID and
+    column number so it follows renames. Every change marks the catalog changed in the metadata,
+    which is how other processes learn that their cached table shapes are stale.
     """
 
     def __init__(
         self,
-        database: Database,
+        writes: WritePath,
         catalog: Catalog,
         store: MetadataStore,
         presentations: PresentationRepository,
         schema: str,
     ) -> None:
-        self.database = database
+        self.writes = writes
         self.catalog = catalog
         self.store = store
         self.presentations = presentations
@@ -108,45 +110,53 @@ class TableService:
     def _changed(self, *refs: TableName) -> None:
         for ref in refs:
             self.catalog.forget(ref)
-
-        def bump(db: sqlite3.Connection) -> None:
-            db.execute(
-                "INSERT INTO settings (name, value) VALUES ('catalog_generation', '1') "
-                "ON CONFLICT (name) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
-            )
-
-        self.store.write(bump)
+        self.store.mark_catalog_changed()
 
     # --- tables -----------------------------------------------------------------------------
 
-    async def list_tables(self) -> list[Table]:
-        return await self.catalog.tables(self.schema)
+    async def list_tables(self, principal: Principal) -> list[Table]:
+        """The tables ``principal`` may see."""
+        principal.check_schema(self.schema)
+        return [
+            table
+            for table in await self.catalog.tables(self.schema)
+            if principal.may_read(table.ref)
+        ]
 
-    async def get_table(self, name: str) -> Table:
-        return await self.catalog.table(self.ref(name))
+    async def get_table(self, principal: Principal, name: str) -> Table:
+        ref = self.ref(name)
+        principal.check_read(ref)
+        return await self.catalog.table(ref)
 
-    async def create_table(self, definition: TableDefinition) -> Table:
+    async def _writable_table(self, principal: Principal, name: str) -> Table:
+        ref = self.ref(name)
+        principal.check_schema_change(self.schema, ref)
+        return await self.catalog.table(ref)
+
+    async def create_table(self, principal: Principal, definition: TableDefinition) -> Table:
         ref = self.ref(definition.name)
+        principal.check_schema_change(self.schema, ref)
         if definition.name in RESERVED_TABLE_NAMES:
             raise InvalidInputError(f"name: '{definition.name}' is reserved by the API's routes")
         if await self.catalog.find(ref) is not None:
             raise AlreadyExistsError(f"table '{definition.name}' already exists")
-        columns = [column for column in definition.columns if column.name != "id"]
-        names = ["id", *(column.name for column in columns)]
-        if definition.timestamps:
-            names += ["created_at", "updated_at"]
-        duplicates = {name for name in names if names.count(name) > 1}
-        if duplicates:
-            raise InvalidInputError(f"columns: duplicate column names {sorted(duplicates)}")
+        columns = definition.columns
+        names = _checked_column_names(definition)
         statements: list[sql.Composable] = ddl.create_table_statements(ref, definition)
         for column in columns:
             context = await self._context(ref, column, names, id_type=definition.idType)
             statements += ddl.add_column_statements(ref, column, context)
         if definition.timestamps:
             statements += ddl.timestamp_statements(ref)
-        async with self.database.transaction() as connection:
-            await self._ensure_domains(connection, [column.dataType for column in columns])
-            await self.database.execute_on(connection, statements)
+        for column in columns:
+            await self._check_virtual(column)
+        await self.writes.change_schema(
+            statements,
+            principal,
+            ref,
+            ChangeAction.CREATE_TABLE,
+            domains=[_DOMAIN_FOR_TYPE.get(column.dataType, "") for column in columns],
+        )
         self._changed(ref)
         table = await self.catalog.table(ref)
         if definition.presentation is not None:
@@ -160,9 +170,10 @@ class TableService:
             table = await self.catalog.reload(ref)
         return table
 
-    async def update_table(self, name: str, update: TableUpdate) -> Table:
-        table = await self.get_table(name)
+    async def update_table(self, principal: Principal, name: str, update: TableUpdate) -> Table:
+        table = await self._writable_table(principal, name)
         ref = table.ref
+        _check_fixed_properties(table, update)
         statements: list[sql.Composable] = []
         sent = update.model_fields_set
         if "comment" in sent and update.comment != table.comment:
@@ -172,31 +183,34 @@ class TableService:
             if update.name in RESERVED_TABLE_NAMES:
                 raise InvalidInputError(f"name: '{update.name}' is reserved by the API's routes")
             new_ref = self.ref(update.name)
+            principal.check_schema_change(self.schema, new_ref)
             if await self.catalog.find(new_ref) is not None:
                 raise AlreadyExistsError(f"table '{update.name}' already exists")
             statements += ddl.rename_table_statements(table, update.name)
-        if statements:
-            async with self.database.transaction() as connection:
-                await self.database.execute_on(connection, statements)
+        await self.writes.change_schema(statements, principal, new_ref, ChangeAction.ALTER_TABLE)
         if "presentation" in sent:
             ui_name = update.presentation.uiName if update.presentation is not None else None
             self.presentations.set_table(self.schema, table.oid, new_ref.name, ui_name)
         self._changed(ref, new_ref)
         return await self.catalog.table(new_ref)
 
-    async def delete_table(self, name: str, *, cascade: bool = False) -> None:
-        table = await self.get_table(name)
-        async with self.database.transaction() as connection:
-            await self.database.execute_on(
-                connection, [ddl.drop_table_statement(table.ref, cascade=cascade)]
-            )
+    async def delete_table(self, principal: Principal, name: str, *, cascade: bool = False) -> None:
+        table = await self._writable_table(principal, name)
+        await self.writes.change_schema(
+            [ddl.drop_table_statement(table.ref, cascade=cascade)],
+            principal,
+            table.ref,
+            ChangeAction.DROP_TABLE,
+        )
         self.presentations.forget_table(self.schema, table.oid)
         self._changed(table.ref)
 
     # --- columns ----------------------------------------------------------------------------
 
-    async def add_column(self, table_name: str, definition: ColumnDefinition) -> Column:
-        table = await self.get_table(table_name)
+    async def add_column(
+        self, principal: Principal, table_name: str, definition: ColumnDefinition
+    ) -> Column:
+        table = await self._writable_table(principal, table_name)
         if table.has_column(definition.name):
             raise AlreadyExistsError(
                 f"column '{definition.name}' already exists in table '{table.name}'"
@@ -204,10 +218,15 @@ class TableService:
         names = [column.name for column in table.columns] + [definition.name]
         context = await self._context(table.ref, definition, names, table=table)
         statements = ddl.add_column_statements(table.ref, definition, context)
-        async with self.database.transaction() as connection:
-            await self._ensure_domains(connection, [definition.dataType])
-            await self._check_virtual(connection, definition)
-            await self.database.execute_on(connection, statements)
+        await self._check_virtual(definition)
+        await self.writes.change_schema(
+            statements,
+            principal,
+            table.ref,
+            ChangeAction.ADD_COLUMN,
+            name=definition.name,
+            domains=[_DOMAIN_FOR_TYPE.get(definition.dataType, "")],
+        )
         self._changed(table.ref)
         table = await self.catalog.table(table.ref)
         if definition.presentation is not None:
@@ -219,6 +238,7 @@ class TableService:
 
     async def alter_column(
         self,
+        principal: Principal,
         table_name: str,
         column_name: str,
         definition: ColumnDefinition,
@@ -226,7 +246,7 @@ class TableService:
         save_presentation_on_failure: bool = False,
     ) -> Column:
         """Make the column match ``definition`` (a full definition, as in the original)."""
-        table = await self.get_table(table_name)
+        table = await self._writable_table(principal, table_name)
         current = table.column(column_name)
         if current is None:
             raise ColumnNotFoundError(table.name, column_name)
@@ -240,9 +260,14 @@ class TableService:
             statements = ddl.alter_column_statements(
                 table, current, definition, context, column_definition(current)
             )
-            async with self.database.transaction() as connection:
-                await self._ensure_domains(connection, [definition.dataType])
-                await self.database.execute_on(connection, statements)
+            await self.writes.change_schema(
+                statements,
+                principal,
+                table.ref,
+                ChangeAction.ALTER_COLUMN,
+                name=definition.name,
+                domains=[_DOMAIN_FOR_TYPE.get(definition.dataType, "")],
+            )
         except PolarBaseError:
             if save_presentation_on_failure and definition.presentation is not None:
                 self._save_presentation(
@@ -261,30 +286,40 @@ class TableService:
             assert column is not None
         return column
 
-    async def drop_column(self, table_name: str, column_name: str) -> None:
-        table = await self.get_table(table_name)
+    async def drop_column(self, principal: Principal, table_name: str, column_name: str) -> None:
+        table = await self._writable_table(principal, table_name)
         column = table.column(column_name)
         if column is None:
             raise ColumnNotFoundError(table.name, column_name)
-        async with self.database.transaction() as connection:
-            await self.database.execute_on(
-                connection, [ddl.drop_column_statement(table.ref, column_name)]
-            )
+        await self.writes.change_schema(
+            [ddl.drop_column_statement(table.ref, column_name)],
+            principal,
+            table.ref,
+            ChangeAction.DROP_COLUMN,
+            name=column_name,
+        )
         self.presentations.forget_column(self.schema, table.oid, column.attnum)
         self._changed(table.ref)
 
     # --- indexes ----------------------------------------------------------------------------
 
-    async def list_indexes(self, table_name: str | None = None) -> list[tuple[Table, Any]]:
+    async def list_indexes(
+        self, principal: Principal, table_name: str | None = None
+    ) -> list[tuple[Table, Index]]:
+        """Indexes of one table, or of every table ``principal`` may see."""
         if table_name is not None:
-            tables = [await self.get_table(table_name)]
+            tables = [await self.get_table(principal, table_name)]
         else:
-            tables = await self.list_tables()
+            tables = await self.list_tables(principal)
         return [(table, index) for table in tables for index in table.indexes]
 
-    async def create_index(self, definition: IndexDefinition) -> IndexDefinition:
+    async def create_index(
+        self, principal: Principal, definition: IndexDefinition
+    ) -> IndexDefinition:
+        ref = self.ref(definition.tableName)
+        principal.check_schema_change(self.schema, ref)
         # The table is named in the body, not the path: an unknown one is bad input (400).
-        table = await self.catalog.find(self.ref(definition.tableName))
+        table = await self.catalog.find(ref)
         if table is None:
             raise InvalidInputError(f"tableName: table '{definition.tableName}' not found")
         for name in definition.columnNames:
@@ -292,22 +327,29 @@ class TableService:
                 raise InvalidInputError(
                     f"columnNames: unknown column '{name}' in table '{table.name}'"
                 )
-        async with self.database.transaction() as connection:
-            await self.database.execute_on(
-                connection, [ddl.create_index_statement(self.schema, definition)]
-            )
+        await self.writes.change_schema(
+            [ddl.create_index_statement(self.schema, definition)],
+            principal,
+            table.ref,
+            ChangeAction.CREATE_INDEX,
+            name=definition.name,
+        )
         self._changed(table.ref)
         return definition
 
-    async def drop_index(self, name: str) -> None:
-        tables = await self.list_tables()
+    async def drop_index(self, principal: Principal, name: str) -> None:
+        principal.check_schema_change(self.schema)
+        tables = await self.catalog.tables(self.schema)
         owner = next((t for t in tables for index in t.indexes if index.name == name), None)
         if owner is None:
             raise IndexNotFoundError(name)
-        async with self.database.transaction() as connection:
-            await self.database.execute_on(
-                connection, [ddl.drop_index_statement(self.schema, name)]
-            )
+        await self.writes.change_schema(
+            [ddl.drop_index_statement(self.schema, name)],
+            principal,
+            owner.ref,
+            ChangeAction.DROP_INDEX,
+            name=name,
+        )
         self._changed(owner.ref)
 
     # --- helpers ----------------------------------------------------------------------------
@@ -365,29 +407,12 @@ class TableService:
             )
         return _key_storage(target_column)
 
-    async def _ensure_domains(self, connection: AsyncConnection[Any], types: list[str]) -> None:
-        wanted = sorted({_DOMAIN_FOR_TYPE[kind] for kind in types if kind in _DOMAIN_FOR_TYPE})
-        if not wanted:
-            return
-        cursor = await connection.execute(
-            "SELECT t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
-            "WHERE n.nspname = %s AND t.typname = ANY(%s)",
-            (self.schema, wanted),
-        )
-        present = {row[0] for row in await cursor.fetchall()}
-        missing = [name for name in wanted if name not in present and name in DOMAIN_NAMES]
-        await self.database.execute_on(
-            connection, [create_domain_statement(self.schema, name) for name in missing]
-        )
-
-    async def _check_virtual(
-        self, connection: AsyncConnection[Any], definition: ColumnDefinition
-    ) -> None:
+    async def _check_virtual(self, definition: ColumnDefinition) -> None:
         formula = definition.formula
         if (
             formula is not None
             and formula.strategy == "virtual"
-            and (connection.info.server_version < 180000)
+            and await self.writes.database.server_version() < 180000
         ):
             raise RuleViolationError(
                 f"column '{definition.name}': virtual formulas need PostgreSQL 18 or later"
@@ -406,6 +431,53 @@ class TableService:
             definition.name,
             shown.uiName if shown is not None else None,
             shown.format if shown is not None else None,
+        )
+
+
+def _checked_column_names(definition: TableDefinition) -> list[str]:
+    """Every column name of a new table, key and timestamps included, each once.
+
+    ``id`` comes from ``idType`` and ``created_at`` / ``updated_at`` from ``timestamps``: a
+    column of the body with one of those names is a conflict (409), not silently dropped.
+    Duplicates are found with a set, in one pass over at most ``MAX_COLUMNS`` columns.
+    """
+    made: dict[str, str] = {
+        "id": f"the key column 'id' is made from idType ('{definition.idType}')"
+    }
+    if definition.timestamps:
+        for name in ("created_at", "updated_at"):
+            made[name] = f"'{name}' is made by timestamps: true (send timestamps: false to own it)"
+    names = list(made)
+    seen: set[str] = set()
+    for column in definition.columns:
+        if column.name in made:
+            raise ConflictError(
+                f"columns: column '{column.name}' cannot be declared: {made[column.name]}"
+            )
+        if column.name in seen:
+            raise InvalidInputError(f"columns: column '{column.name}' appears more than once")
+        seen.add(column.name)
+        names.append(column.name)
+    return names
+
+
+def _check_fixed_properties(table: Table, update: TableUpdate) -> None:
+    """``idType`` and ``timestamps`` are accepted when they match the table, refused when they
+    would change it: neither can change after the table is created."""
+    current_id_type = table.id_type
+    if (
+        update.idType is not None
+        and current_id_type is not None
+        and update.idType != current_id_type
+    ):
+        raise RuleViolationError(
+            f"idType: cannot change from '{current_id_type}' to '{update.idType}' after the table "
+            "is created"
+        )
+    if update.timestamps is not None and update.timestamps != table.has_timestamps:
+        raise RuleViolationError(
+            "timestamps: cannot change after the table is created; add or drop created_at and "
+            "updated_at as auto-date columns instead"
         )
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from ..errors import AuthenticationError, ScopeDeniedError
+from ..errors import AuthenticationError
 from ..metadata import MetadataStore
 from .keys import ApiKey, KeyStore, Scope, hash_api_key, keys_match
+from .principal import Principal
 from .rate_limit import RateLimiter
 
 __all__ = ["Authenticator"]
@@ -15,7 +16,9 @@ _MISSING = "invalid or missing x-api-key"
 
 
 class Authenticator:
-    """Turns an ``x-api-key`` into an ``ApiKey`` and checks it against what a request needs.
+    """Turns an ``x-api-key`` into a ``Principal`` for a door, and applies the key's rate limit.
+
+    What the principal may do is checked by the services it is handed to, not here.
 
     Key lookups are cached by key hash for one metadata generation, so the hot path hashes the
     key and reads a dict; a key created or revoked anywhere changes the generation.
@@ -35,6 +38,16 @@ class Authenticator:
         self.default_limit = default_limit
         self._cache: dict[str, ApiKey | None] = {}
         self._generation = -1
+        self._configured_admin_hash: str | None = None
+
+    def use_super_admin_key(self, secret: str | None) -> None:
+        """The configured super admin key (``POLARBASE_SUPER_ADMIN_KEY``, or its secret on AWS).
+
+        It applies while it is configured and is never stored: without one, the key generated
+        on the first start (stored as a hash) is the super admin key.
+        """
+        self._configured_admin_hash = hash_api_key(secret) if secret else None
+        self._cache.clear()
 
     def identify(self, secret: str | None) -> ApiKey:
         """The key for ``secret``; raises AuthenticationError when it is missing or not valid."""
@@ -66,40 +79,16 @@ class Authenticator:
         return True
 
     def _lookup(self, key_hash: str) -> ApiKey | None:
-        admin_hash = self.keys.super_admin_hash()
+        admin_hash = self._configured_admin_hash or self.keys.stored_super_admin_hash()
         if admin_hash is not None and keys_match(admin_hash, key_hash):
             return KeyStore.super_admin(admin_hash)
         return self.keys.find_by_hash(key_hash)
 
-    def authorize(
-        self,
-        secret: str | None,
-        scope: Scope,
-        *,
-        table: str | None = None,
-        write: bool = False,
-    ) -> ApiKey:
-        """Identify the caller, then check scope, table allowlist, read-only flag and rate limit."""
+    def authenticate(self, secret: str | None, door: Scope) -> Principal:
+        """The caller acting through ``door``; 401 without a valid key, 429 past its limit."""
         key = self.identify(secret)
-        if not key.has_scope(scope):
-            raise ScopeDeniedError(
-                f"access denied: this API key does not have the '{scope.value}' scope"
-            )
-        if table is not None and not key.may_use_table(table):
-            raise ScopeDeniedError(f"access denied: this API key may not use table '{table}'")
-        if write and key.read_only:
-            raise ScopeDeniedError("access denied: this API key is read-only")
         if not key.is_super_admin:
             self.limiter.take(
                 key.id, key.rate_limit if key.rate_limit is not None else self.default_limit
             )
-        return key
-
-    def require_super_admin(self, secret: str | None) -> ApiKey:
-        try:
-            key = self.identify(secret)
-        except AuthenticationError:
-            raise AuthenticationError(_MISSING) from None
-        if not key.is_super_admin:
-            raise ScopeDeniedError("access denied: only the super admin key may manage API keys")
-        return key
+        return Principal(key, door)

@@ -5,16 +5,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-import orjson
-
 from ..errors import NotFoundError
-from ..metadata import MetadataStore
+from ..metadata import ApiKeyRepository, ApiKeyRow, MetadataStore
 
 __all__ = [
     "SUPER_ADMIN_ID",
@@ -27,7 +24,6 @@ __all__ = [
 ]
 
 SUPER_ADMIN_ID = "super-admin-key"
-_SUPER_ADMIN_SETTING = "super_admin_key_hash"
 
 
 class Scope(StrEnum):
@@ -102,55 +98,35 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z") if moment else None
 
 
-def _row_to_key(row: sqlite3.Row | tuple[Any, ...]) -> ApiKey:
-    (
-        key_id,
-        name,
-        key_hash,
-        prefix,
-        schema_name,
-        scopes,
-        tables,
-        read_only,
-        rate_limit,
-        expires_at,
-        revoked,
-        created_at,
-    ) = row
+def _key(row: ApiKeyRow) -> ApiKey:
     return ApiKey(
-        id=key_id,
-        name=name,
-        key_hash=key_hash,
-        prefix=prefix,
-        schema_name=schema_name,
-        scopes=frozenset(Scope(scope) for scope in orjson.loads(scopes)),
-        tables=frozenset(orjson.loads(tables)) if tables is not None else None,
-        read_only=bool(read_only),
-        rate_limit=rate_limit,
-        expires_at=datetime.fromisoformat(expires_at) if expires_at else None,
-        revoked=bool(revoked),
-        created_at=created_at,
+        id=row.id,
+        name=row.name,
+        key_hash=row.key_hash,
+        prefix=row.key_prefix,
+        schema_name=row.schema_name,
+        scopes=frozenset(Scope(scope) for scope in row.scopes),
+        tables=frozenset(row.tables) if row.tables is not None else None,
+        read_only=row.read_only,
+        rate_limit=row.rate_limit,
+        expires_at=datetime.fromisoformat(row.expires_at) if row.expires_at else None,
+        revoked=row.revoked,
+        created_at=row.created_at,
     )
 
 
-_COLUMNS = (
-    "id, name, key_hash, key_prefix, schema_name, scopes, tables, read_only, rate_limit, "
-    "expires_at, revoked, created_at"
-)
-
-
 class KeyStore:
-    """API keys in the metadata store."""
+    """API keys: made here with their secret shown once, stored as hashes in the metadata."""
 
     def __init__(self, store: MetadataStore) -> None:
-        self.store = store
+        self.repository = ApiKeyRepository(store)
 
     def create(
         self,
         *,
         name: str,
         scopes: frozenset[Scope],
-        schema_name: str,
+        schema_name: str | None,
         tables: frozenset[str] | None = None,
         read_only: bool = False,
         rate_limit: int | None = None,
@@ -158,114 +134,51 @@ class KeyStore:
     ) -> tuple[ApiKey, str]:
         """A new key and its secret; the secret is returned here and never again."""
         secret = generate_api_key()
-        key_hash = hash_api_key(secret)
-        prefix = secret[:10]
-        scopes_json = orjson.dumps(sorted(scope.value for scope in scopes)).decode()
-        tables_json = orjson.dumps(sorted(tables)).decode() if tables is not None else None
-        expires = expires_at.astimezone(UTC).isoformat() if expires_at else None
-
-        def insert(db: sqlite3.Connection) -> ApiKey:
-            cursor = db.execute(
-                "INSERT INTO api_keys (name, key_hash, key_prefix, schema_name, scopes, tables, "
-                "read_only, rate_limit, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                "RETURNING id, name, key_hash, key_prefix, schema_name, scopes, tables, read_only, "
-                "rate_limit, expires_at, revoked, created_at",
-                (
-                    name,
-                    key_hash,
-                    prefix,
-                    schema_name,
-                    scopes_json,
-                    tables_json,
-                    int(read_only),
-                    rate_limit,
-                    expires,
-                ),
-            )
-            return _row_to_key(cursor.fetchone())
-
-        return self.store.write(insert), secret
+        row = self.repository.insert(
+            name=name,
+            key_hash=hash_api_key(secret),
+            key_prefix=secret[:10],
+            schema_name=schema_name,
+            scopes=sorted(scope.value for scope in scopes),
+            tables=sorted(tables) if tables is not None else None,
+            read_only=read_only,
+            rate_limit=rate_limit,
+            expires_at=expires_at.astimezone(UTC).isoformat() if expires_at else None,
+        )
+        return _key(row), secret
 
     def list(self) -> list[ApiKey]:
-        return self.store.read(
-            lambda db: [
-                _row_to_key(row)
-                for row in db.execute(f"SELECT {_COLUMNS} FROM api_keys ORDER BY id")  # noqa: S608
-            ]
-        )
+        return [_key(row) for row in self.repository.all()]
 
     def find_by_hash(self, key_hash: str) -> ApiKey | None:
-        row = self.store.read(
-            lambda db: db.execute(
-                f"SELECT {_COLUMNS} FROM api_keys WHERE key_hash = ?",  # noqa: S608
-                (key_hash,),
-            ).fetchone()
-        )
-        if row is None:
+        row = self.repository.find_by_hash(key_hash)
+        if row is None or not keys_match(row.key_hash, key_hash):
             return None
-        key = _row_to_key(row)
-        return key if keys_match(key.key_hash, key_hash) else None
+        return _key(row)
 
     def revoke(self, key_id: int) -> ApiKey:
-        def change(db: sqlite3.Connection) -> tuple[Any, ...] | None:
-            return db.execute(
-                "UPDATE api_keys SET revoked = 1, revoked_at = coalesce(revoked_at, "
-                "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) WHERE id = ? RETURNING id, name, key_hash, "
-                "key_prefix, schema_name, scopes, tables, read_only, rate_limit, expires_at, "
-                "revoked, created_at",
-                (key_id,),
-            ).fetchone()
-
-        row = self.store.write(change)
+        row = self.repository.revoke(key_id)
         if row is None:
             raise NotFoundError(f"API key {key_id} not found")
-        return _row_to_key(row)
+        return _key(row)
 
     # --- the super admin key ------------------------------------------------------------------
 
-    def super_admin_hash(self) -> str | None:
-        row = self.store.read(
-            lambda db: db.execute(
-                "SELECT value FROM settings WHERE name = ?", (_SUPER_ADMIN_SETTING,)
-            ).fetchone()
-        )
-        return row[0] if row else None
+    def stored_super_admin_hash(self) -> str | None:
+        """The hash of the key generated on the first start, if one was."""
+        return self.repository.super_admin_hash()
 
-    def ensure_super_admin(self, configured: str | None, *, generate: bool = True) -> str | None:
-        """The super admin key's hash is stored once; returns a new secret when one was made.
+    def generate_super_admin(self) -> str | None:
+        """Generate and store a super admin key unless one is stored; the new secret, or None.
 
-        A configured key (``POLARBASE_SUPER_ADMIN_KEY``) always wins and is never stored in
-        plain text; without one, the first start generates a key (when ``generate``) and returns
-        it to print once. Storing it is one replayable change, so two processes starting at once
-        cannot both believe they made the key.
+        Only for a start without a configured key (``POLARBASE_SUPER_ADMIN_KEY``): a configured
+        key is never stored, so it applies while it is configured, and the stored one comes back
+        when it is not.
         """
-        if configured:
-            wanted = hash_api_key(configured)
-            if self.super_admin_hash() != wanted:
-                self._store_super_admin(wanted)
-            return None
-        if not generate or self.super_admin_hash() is not None:
+        if self.repository.super_admin_hash() is not None:
             return None
         secret = generate_api_key()
-        key_hash = hash_api_key(secret)
-
-        def insert_if_missing(db: sqlite3.Connection) -> bool:
-            cursor = db.execute(
-                "INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
-                (_SUPER_ADMIN_SETTING, key_hash),
-            )
-            return cursor.rowcount == 1
-
-        return secret if self.store.write(insert_if_missing) else None
-
-    def _store_super_admin(self, key_hash: str) -> None:
-        self.store.write(
-            lambda db: db.execute(
-                "INSERT INTO settings (name, value) VALUES (?, ?) "
-                "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-                (_SUPER_ADMIN_SETTING, key_hash),
-            )
-        )
+        return secret if self.repository.add_super_admin_hash(hash_api_key(secret)) else None
 
     @staticmethod
     def super_admin(key_hash: str) -> ApiKey:

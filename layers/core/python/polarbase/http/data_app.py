@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING, Any
 from starlette.datastructures import QueryParams
 from starlette.types import Receive, Scope, Send
 
-from ..auth import ApiKey
+from ..auth import Principal
 from ..auth import Scope as KeyScope
 from ..errors import MethodNotAllowedError, NotFoundError, PolarBaseError
 from .body import read_json
 from .errors import polarbase_error_response, unexpected_error_response
 from .memory import LARGE_BODY_BYTES, release_memory
-from .params import choice_param, int_param
+from .params import choice_param, content_length, int_param
 from .responses import envelope_text
 
 if TYPE_CHECKING:
@@ -47,18 +47,14 @@ class _Call:
         table, _, self.rest = scope["path"][len(DATA_PREFIX) :].partition("/")
         self.table = table
         self.api_key: str | None = None
-        self.content_length: str | None = None
+        self.content_length: int | None = None
         for name, value in scope["headers"]:
             if name == b"x-api-key":
                 self.api_key = value.decode("latin-1")
             elif name == b"content-length":
-                self.content_length = value.decode("latin-1")
+                self.content_length = content_length(value.decode("latin-1"))
         self.query = QueryParams(scope["query_string"])
         self.receive = receive
-
-    def has_large_body(self) -> bool:
-        length = self.content_length
-        return length is not None and length.isdigit() and int(length) > LARGE_BODY_BYTES
 
 
 Handler = Callable[[_Call], Awaitable[str]]
@@ -69,7 +65,7 @@ class DataApp:
 
     def __init__(self, runtime: Runtime) -> None:
         self.records = runtime.records
-        self.authorize = runtime.auth.authorize
+        self.authenticate = runtime.auth.authenticate
         self.body_limit = runtime.settings.max_body_bytes
 
     @staticmethod
@@ -89,10 +85,7 @@ class DataApp:
         except Exception as error:  # the one broad catch: a bug, answered as a 500 envelope
             response = unexpected_error_response(error, call.method, scope["path"])
         await response(scope, receive, send)
-        if (
-            len(response.body) > LARGE_BODY_BYTES
-            or int(call.content_length or 0) > LARGE_BODY_BYTES
-        ):
+        if len(response.body) > LARGE_BODY_BYTES or (call.content_length or 0) > LARGE_BODY_BYTES:
             release_memory()
 
     def _route(self, call: _Call) -> Handler:
@@ -117,16 +110,17 @@ class DataApp:
             return self._delete
         raise MethodNotAllowedError(method, ("GET", "PATCH", "DELETE"))
 
-    def _key(self, call: _Call, *, write: bool = False) -> ApiKey:
-        return self.authorize(call.api_key, KeyScope.REST, table=call.table, write=write)
+    def _principal(self, call: _Call) -> Principal:
+        return self.authenticate(call.api_key, KeyScope.REST)
 
     async def _body(self, call: _Call) -> Any:
         return await read_json(call.receive, call.content_length, self.body_limit)
 
     async def _list(self, call: _Call) -> str:
-        key = self._key(call)
+        principal = self._principal(call)
         query = call.query
         return await self.records.list_records(
+            principal,
             call.table,
             fields=query.get("fields"),
             filter_text=query.get("filter"),
@@ -137,42 +131,44 @@ class DataApp:
             limit=int_param(query, "limit", None),
             after=query.get("after"),
             count=choice_param(query, "count", _COUNT_MODES, "exact"),
-            may_use=key.may_use_table,
         )
 
     async def _get(self, call: _Call) -> str:
-        key = self._key(call)
+        principal = self._principal(call)
         return await self.records.get_record(
+            principal,
             call.table,
             call.rest,
             fields=call.query.get("fields"),
             expand=call.query.getlist("expand"),
-            may_use=key.may_use_table,
         )
 
     async def _create(self, call: _Call) -> str:
-        self._key(call, write=True)
-        return await self.records.create_records(call.table, await self._body(call), bulk=False)
+        principal = self._principal(call)
+        body = await self._body(call)
+        return await self.records.create_records(principal, call.table, body, bulk=False)
 
     async def _bulk_create(self, call: _Call) -> str:
-        self._key(call, write=True)
-        return await self.records.create_records(call.table, await self._body(call), bulk=True)
+        principal = self._principal(call)
+        body = await self._body(call)
+        return await self.records.create_records(principal, call.table, body, bulk=True)
 
     async def _update(self, call: _Call) -> str:
-        self._key(call, write=True)
-        return await self.records.update_record(call.table, call.rest, await self._body(call))
+        principal = self._principal(call)
+        body = await self._body(call)
+        return await self.records.update_record(principal, call.table, call.rest, body)
 
     async def _bulk_update(self, call: _Call) -> str:
-        self._key(call, write=True)
-        return await self.records.update_records(call.table, await self._body(call))
+        principal = self._principal(call)
+        body = await self._body(call)
+        return await self.records.update_records(principal, call.table, body)
 
     async def _delete(self, call: _Call) -> str:
-        self._key(call, write=True)
-        return await self.records.delete_record(call.table, call.rest)
+        principal = self._principal(call)
+        return await self.records.delete_record(principal, call.table, call.rest)
 
     async def _bulk_delete(self, call: _Call) -> str:
-        self._key(call, write=True)
+        principal = self._principal(call)
         body = await self._body(call)
-        return await self.records.delete_records(
-            call.table, body.get("ids") if isinstance(body, dict) else body
-        )
+        ids = body.get("ids") if isinstance(body, dict) else body
+        return await self.records.delete_records(principal, call.table, ids)

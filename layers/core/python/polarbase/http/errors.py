@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, cast
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, cast
 
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
@@ -35,9 +36,11 @@ _STATUS_CODES = {
 }
 
 
-def validation_message(error: RequestValidationError) -> str:
-    """``<field path>: <problem>`` of the first failing field, as the original reports it."""
-    errors = error.errors()
+def validation_message(errors: Sequence[Mapping[str, Any]]) -> str:
+    """``<field path>: <problem>`` of the first failing field, as the original reports it.
+
+    ``errors`` as pydantic lists them (``ValidationError.errors()``, FastAPI's too).
+    """
     if not errors:
         return "invalid request data"
     first = errors[0]
@@ -77,7 +80,7 @@ async def _polarbase_error(request: Request, error: Exception) -> Response:
 
 async def _validation_error(request: Request, error: Exception) -> Response:
     # Registered for RequestValidationError only.
-    message = validation_message(cast("RequestValidationError", error))
+    message = validation_message(cast("RequestValidationError", error).errors())
     return error_envelope(message, 400, "invalid_input")
 
 

@@ -1,4 +1,4 @@
-"""Typed query parameters of the data app, with 400s that name the parameter."""
+"""Typed query parameters and headers of the HTTP doors, with 400s that name the parameter."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from typing import TypeVar
 from starlette.datastructures import QueryParams
 
 from ..errors import InvalidInputError
+from ..query import parse_integer_text
 
-__all__ = ["choice_param", "int_param"]
+__all__ = ["bool_param", "choice_param", "content_length", "int_param"]
 
 T = TypeVar("T", bound=str)
 
@@ -18,10 +19,10 @@ def int_param(params: QueryParams, name: str, default: int | None) -> int | None
     raw = params.get(name)
     if raw is None or raw == "":
         return default
-    try:
-        return int(raw)
-    except ValueError:
-        raise InvalidInputError(f"{name}: '{raw}' is not an integer") from None
+    value = parse_integer_text(raw)
+    if value is None:
+        raise InvalidInputError(f"{name}: '{raw[:40]}' is not an integer")
+    return value
 
 
 def choice_param(params: QueryParams, name: str, choices: tuple[T, ...], default: T) -> T:
@@ -31,4 +32,26 @@ def choice_param(params: QueryParams, name: str, choices: tuple[T, ...], default
     for choice in choices:
         if raw == choice:
             return choice
-    raise InvalidInputError(f"{name}: '{raw}' must be one of {', '.join(choices)}")
+    raise InvalidInputError(f"{name}: '{raw[:40]}' must be one of {', '.join(choices)}")
+
+
+def content_length(raw: str | None) -> int | None:
+    """The declared body size, or None when absent or not a plain decimal number (a server in
+    front refuses those; the limit is then enforced while the body is read)."""
+    if raw is None:
+        return None
+    value = parse_integer_text(raw)
+    return value if value is not None and value >= 0 else None
+
+
+def bool_param(params: QueryParams, name: str, default: bool = False) -> bool:
+    """``true``/``false`` (also 1/0, yes/no); 400 naming the parameter otherwise."""
+    raw = params.get(name)
+    if raw is None or raw == "":
+        return default
+    lowered = raw.lower()
+    if lowered in ("true", "1", "yes", "on"):
+        return True
+    if lowered in ("false", "0", "no", "off"):
+        return False
+    raise InvalidInputError(f"{name}: '{raw[:40]}' must be true or false")

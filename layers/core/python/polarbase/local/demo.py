@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import orjson
 
+from ..auth import Principal
 from ..schema import TableDefinition
 
 if TYPE_CHECKING:
@@ -55,7 +56,8 @@ DEMO_TABLES: tuple[dict[str, Any], ...] = (
                     validation={"minValue": 0}, comment="Last reported fiscal year, in USD"),
             _column("founded_on", "date", "Founded", validation={"minDate": "1800-01-01 00:00"},
                     format={"dateFormat": "YYYY-MM-DD", "showTime": False}),
-            _column("headquarters", "geo-point", "Headquarters", comment="x = lat, y = lng"),
+            _column("headquarters", "geo-point", "Headquarters",
+                    comment="x = longitude, y = latitude"),
             _column("tags", "multi-select", "Tags",
                     options=["enterprise", "smb", "partner", "strategic", "churn-risk"]),
             _column("is_customer", "checkbox", "Customer", nullable=False, defaultValue=False),
@@ -165,28 +167,28 @@ DEMO_SEED: dict[str, tuple[tuple[str, ...], list[tuple[Any, ...]]]] = {
          "headquarters", "tags", "is_customer", "logo", "profile"),
         [
             ("Northwind Traders", "Retail", "https://northwind.example.com", 640, 48_500_000.0,
-             "1998-04-01", {"x": 47.6062, "y": -122.3321}, ["enterprise"], True,
+             "1998-04-01", {"x": -122.3321, "y": 47.6062}, ["enterprise"], True,
              _logo("northwind", 18_422), {"twitter": "@northwind", "tier": "gold"}),
             ("Helios Energy", "Energy", "https://helios-energy.example.com", 2_300, 310_000_000.0,
-             "2006-09-15", {"x": 52.52, "y": 13.405}, ["enterprise", "strategic"], True,
+             "2006-09-15", {"x": 13.405, "y": 52.52}, ["enterprise", "strategic"], True,
              _logo("helios", 22_107), {"tier": "platinum", "renewal": "2026-03"}),
             ("Brightpath Health", "Healthcare", "https://brightpath.example.com", 410,
-             27_000_000.0, "2012-02-20", {"x": 42.3601, "y": -71.0589}, ["smb"], True, None,
+             27_000_000.0, "2012-02-20", {"x": -71.0589, "y": 42.3601}, ["smb"], True, None,
              {"tier": "silver"}),
             ("Kestrel Robotics", "Manufacturing", "https://kestrel.example.com", 180, 9_800_000.0,
-             "2016-06-01", {"x": 48.1351, "y": 11.582}, ["partner"], False,
+             "2016-06-01", {"x": 11.582, "y": 48.1351}, ["partner"], False,
              _logo("kestrel", 12_980), None),
             ("Lumen Analytics", "Software", "https://lumen.example.io", 95, 6_200_000.0,
-             "2019-11-11", {"x": 51.5074, "y": -0.1278}, ["smb", "partner"], True, None,
+             "2019-11-11", {"x": -0.1278, "y": 51.5074}, ["smb", "partner"], True, None,
              {"twitter": "@lumenhq"}),
             ("Harbor Freightways", "Logistics", "https://harborfreight.example.com", 5_100,
-             720_000_000.0, "1987-01-05", {"x": 1.3521, "y": 103.8198}, ["enterprise"], False,
+             720_000_000.0, "1987-01-05", {"x": 103.8198, "y": 1.3521}, ["enterprise"], False,
              None, None),
             ("Crescent Bank", "Finance", "https://crescentbank.example.com", 12_000,
-             1_450_000_000.0, "1952-08-30", {"x": 40.7128, "y": -74.006},
+             1_450_000_000.0, "1952-08-30", {"x": -74.006, "y": 40.7128},
              ["enterprise", "strategic"], False, None, {"compliance": ["SOC 2", "ISO 27001"]}),
             ("Maple & Birch Outfitters", "Retail", "https://maplebirch.example.ca", 60,
-             3_400_000.0, "2010-05-18", {"x": 45.5017, "y": -73.5673}, ["smb", "churn-risk"],
+             3_400_000.0, "2010-05-18", {"x": -73.5673, "y": 45.5017}, ["smb", "churn-risk"],
              True, None, None),
         ],
     ),
@@ -264,29 +266,29 @@ DEMO_SEED: dict[str, tuple[tuple[str, ...], list[tuple[Any, ...]]]] = {
          "location", "follow_up", "details"),
         [
             (_contact(0), _deal(0), "meeting", "Rollout kickoff", "2025-10-06T15:00:00Z", 60,
-             {"x": 47.6062, "y": -122.3321}, True, {"attendees": 5}),
+             {"x": -122.3321, "y": 47.6062}, True, {"attendees": 5}),
             (_contact(1), _deal(1), "call", "Renewal confirmed", "2025-09-29T17:30:00Z", 15, None,
              False, None),
             (_contact(2), _deal(2), "demo", "Grid analytics demo", "2025-10-14T10:00:00Z", 90,
-             {"x": 52.52, "y": 13.405}, True, {"recording": True}),
+             {"x": 13.405, "y": 52.52}, True, {"recording": True}),
             (_contact(3), _deal(3), "call", "Pilot scope", "2025-10-22T13:00:00Z", 30, None, True,
              None),
             (_contact(4), _deal(4), "meeting", "Requirements workshop", "2025-10-09T14:00:00Z", 120,
-             {"x": 42.3601, "y": -71.0589}, False, None),
+             {"x": -71.0589, "y": 42.3601}, False, None),
             (_contact(6), _deal(5), "email", "Partner program intro", "2025-11-03T07:30:00Z", None,
              None, True, None),
             (_contact(7), None, "note", "Met at trade fair", "2025-09-18T11:00:00Z", 10,
-             {"x": 48.1351, "y": 11.582}, False, {"event": "automatica"}),
+             {"x": 11.582, "y": 48.1351}, False, {"event": "automatica"}),
             (_contact(8), _deal(6), "meeting", "Contract signature", "2025-09-12T12:00:00Z", 30,
-             {"x": 51.5074, "y": -0.1278}, False, None),
+             {"x": -0.1278, "y": 51.5074}, False, None),
             (_contact(9), _deal(7), "call", "Upsell declined", "2025-08-21T15:00:00Z", 20, None,
              False, {"reason": "budget"}),
             (_contact(10), _deal(8), "demo", "Fleet tracking demo", "2025-10-01T03:00:00Z", 75,
-             {"x": 1.3521, "y": 103.8198}, True, None),
+             {"x": 103.8198, "y": 1.3521}, True, None),
             (_contact(10), _deal(8), "call", "Commercial terms", "2025-11-05T04:00:00Z", 40, None,
              True, None),
             (_contact(12), _deal(9), "meeting", "Compliance review", "2025-10-27T14:30:00Z", 90,
-             {"x": 40.7128, "y": -74.006}, True, {"attendees": 7}),
+             {"x": -74.006, "y": 40.7128}, True, {"attendees": 7}),
             (_contact(14), _deal(11), "call", "Webshop requirements", "2025-10-30T18:00:00Z", 25,
              None, True, None),
             (_contact(15), None, "note", "Referral from Grace Liu", "2025-10-11T10:00:00Z", 5, None,
@@ -316,17 +318,18 @@ async def load_demo(runtime: Runtime) -> list[str]:
     changes nothing. A new table is seeded only when the tables it refers to were seeded in the
     same call, so no row points at a parent that is not there.
     """
-    existing = {table.name for table in await runtime.tables.list_tables()}
+    principal = Principal.system()
+    existing = {table.name for table in await runtime.tables.list_tables(principal)}
     created: list[str] = []
     ids: dict[str, list[Any]] = {}
     for definition in DEMO_TABLES:
         name = definition["name"]
         if name in existing:
             continue
-        await runtime.tables.create_table(TableDefinition.model_validate(definition))
+        await runtime.tables.create_table(principal, TableDefinition.model_validate(definition))
         created.append(name)
         rows = _rows(name, ids)
         if rows:
-            result = await runtime.records.create_records(name, rows, bulk=True)
+            result = await runtime.records.create_records(principal, name, rows, bulk=True)
             ids[name] = [record["id"] for record in orjson.loads(result)["returning"]]
     return created

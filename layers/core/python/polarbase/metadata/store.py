@@ -140,5 +140,20 @@ class MetadataStore:
             self._reload()
         return result
 
+    def check(self) -> None:
+        """Read the stored metadata now (on S3, a conditional GET); raises when it cannot."""
+        self.generation(fresh=True)
+        self._connection().execute("SELECT count(*) FROM settings").fetchone()
+
+    def mark_catalog_changed(self) -> None:
+        """Record that PolarBase changed the database's schema: a write every process sees as
+        a new generation, so their cached table shapes reload."""
+        self.write(
+            lambda db: db.execute(
+                "INSERT INTO settings (name, value) VALUES ('catalog_generation', '1') "
+                "ON CONFLICT (name) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+            )
+        )
+
     def close(self) -> None:
         self._reopen()

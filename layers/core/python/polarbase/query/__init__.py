@@ -17,7 +17,7 @@ from .request import (
     parse_sort,
 )
 from .statement import Params, Statement
-from .values import UnfitValueError, coerce_value
+from .values import UnfitValueError, coerce_value, parse_integer_text
 from .write import (
     check_record,
     delete_statement,
@@ -63,6 +63,7 @@ __all__ = [
     "parse_fields",
     "parse_filter",
     "parse_filter_text",
+    "parse_integer_text",
     "parse_sort",
     "searchable_columns",
     "select_list",

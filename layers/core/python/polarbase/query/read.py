@@ -53,7 +53,7 @@ def get_statement(
         )
 
     query = table.fragment(("get", key.name, shape_key(fields, expand)), build)
-    return Statement(query, {"id": record_id})
+    return Statement(query, {"id": record_id}, table)
 
 
 def typed_placeholder(column: Column, name: str) -> sql.Composable:
@@ -267,4 +267,4 @@ def list_statement(request: ListRequest) -> Statement:
     values["limit"] = request.limit
     values["offset"] = 0 if request.after is not None else (request.page - 1) * request.limit
     values["page"] = None if request.after is not None else request.page
-    return Statement(query, values)
+    return Statement(query, values, table)

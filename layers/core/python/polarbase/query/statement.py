@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from psycopg import sql
+
+if TYPE_CHECKING:
+    from ..schema.model import Table
 
 __all__ = ["Params", "Statement"]
 
 
 @dataclass(frozen=True, slots=True)
 class Statement:
-    """One parameterised SQL statement; Postgres returns the response body as its only value."""
+    """One parameterised SQL statement; Postgres returns the response body as its only value.
+
+    ``table`` is the shape the statement was built for: where it runs, a database error is
+    explained in its terms (the column a shortened rule name belongs to).
+    """
 
     query: sql.Composable
     params: dict[str, Any] = field(default_factory=dict)
+    table: Table | None = None
 
 
 class Params:

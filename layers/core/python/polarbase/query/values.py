@@ -13,12 +13,14 @@ from ..schema.domains import ATTACHMENT_KEYS, is_email, is_url
 from ..schema.fields import point_text
 from ..schema.model import Column
 
-__all__ = ["UnfitValueError", "coerce_value"]
+__all__ = ["UnfitValueError", "coerce_value", "parse_integer_text"]
 
 _STRING_TYPES = frozenset({"varchar", "bpchar", "text", "citext", "name", "char", "bit", "varbit"})
 _INTEGER_RANGES = {"int2": 2**15, "int4": 2**31, "int8": 2**63}
 _NUMBER_TYPES = frozenset({"numeric", "float4", "float8", "money"})
 _TIMESTAMP_TYPES = frozenset({"timestamptz", "timestamp", "date"})
+_INTEGER_TEXT = re.compile(r"\s*(?P<sign>[+-]?)(?P<digits>[0-9]+)\s*", re.ASCII)
+_MAX_DIGITS = 20
 _LENGTH_LIMIT = re.compile(r"^(?:character varying|character)\((\d+)\)(?:\[\])?$")
 
 
@@ -31,13 +33,32 @@ def _describe(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def parse_integer_text(text: str) -> int | None:
+    """The integer an ASCII decimal string spells (an optional sign, then digits), else None.
+
+    ``str.isdigit`` accepts superscripts and other scripts' digits that ``int`` refuses, and
+    ``int`` refuses more than 4,300 digits: both would escape as errors, not as a 400. Past 20
+    digits no column can hold the value, so it is reported as out of range by its caller.
+    """
+    match = _INTEGER_TEXT.fullmatch(text)
+    if match is None:
+        return None
+    digits = match["digits"].lstrip("0")
+    if len(digits) > _MAX_DIGITS:
+        return 10**_MAX_DIGITS if match["sign"] != "-" else -(10**_MAX_DIGITS)
+    return int(match["sign"] + (digits or "0"))
+
+
 def _integer(value: Any, base: str) -> int:
     if isinstance(value, bool):
         raise UnfitValueError(f"{_describe(value)} is not an integer")
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    if isinstance(value, str) and value.strip().lstrip("+-").isdigit():
-        value = int(value.strip())
+    if isinstance(value, str):
+        parsed = parse_integer_text(value)
+        if parsed is None:
+            raise UnfitValueError(f"{_describe(value)} is not an integer")
+        value = parsed
     if not isinstance(value, int):
         raise UnfitValueError(f"{_describe(value)} is not an integer")
     limit = _INTEGER_RANGES.get(base, 2**63)

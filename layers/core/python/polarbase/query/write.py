@@ -14,7 +14,7 @@ from ..schema.model import Column, Table
 from .compile_filter import compile_filter
 from .filter import FilterNode
 from .names import ident
-from .projection import table_select_list, type_cast
+from .projection import column_json, table_select_list, type_cast
 from .read import key_param, typed_placeholder
 from .statement import Params, Statement
 from .values import UnfitValueError, coerce_value
@@ -59,10 +59,10 @@ def check_record(table: Table, record: Any, where: str) -> dict[str, Any]:
         column = table.column(name)
         if column is None:
             raise InvalidInputError(f"{where}unknown column '{name}' in table '{table.name}'")
-        if column.is_read_only:
-            kind = "a formula" if column.generated else "generated always"
+        reason = column.read_only_reason
+        if reason is not None:
             raise InvalidInputError(
-                f"{where}column '{name}' of table '{table.name}' is {kind} and cannot be written"
+                f"{where}column '{name}' of table '{table.name}' is {reason}: do not send it"
             )
         try:
             checked[name] = coerce_value(column, value, stored=True)
@@ -108,7 +108,7 @@ def insert_statement(table: Table, records: Sequence[dict[str, Any]]) -> Stateme
     params = {
         f"rows{number}": _json(rows) for number, (names, rows) in enumerate(groups.items()) if names
     }
-    return Statement(query, params)
+    return Statement(query, params, table)
 
 
 def _insert_sql(table: Table, shape: tuple[tuple[tuple[str, ...], int], ...]) -> sql.Composable:
@@ -171,7 +171,7 @@ def update_where_statement(
 ) -> Statement:
     """Set ``data`` on every row matching ``condition`` (over alias ``t``, with ``params``)."""
     query = _update_one_shape(table, list(data), params.add(_json(data)), condition)
-    return Statement(query, params.values)
+    return Statement(query, params.values, table)
 
 
 def update_by_id_statement(
@@ -187,7 +187,7 @@ def update_by_id_statement(
         return _update_one_shape(table, names, sql.Placeholder("data"), condition)
 
     query = table.fragment(("update-id", key.name, names), build)
-    return Statement(query, {"id": record_id, "data": _json(data)})
+    return Statement(query, {"id": record_id, "data": _json(data)}, table)
 
 
 def update_by_key_statement(
@@ -222,7 +222,7 @@ def update_by_key_statement(
             key=ident(key.name),
         )
         parts.append(sql.SQL("{} AS ({})").format(ident(f"upd{number}"), statement))
-    return Statement(_updated(table, parts), params.values)
+    return Statement(_updated(table, parts), params.values, table)
 
 
 def key_condition(key: Column, record_id: Any, params: Params) -> sql.Composable:
@@ -241,8 +241,19 @@ def filter_condition(node: FilterNode, params: Params) -> sql.Composable:
 
 
 def delete_statement(table: Table, condition: sql.Composable, params: Params) -> Statement:
+    """Delete the rows ``condition`` picks; the result counts them and lists their keys
+    (``deletedIds``, in no particular order) when the table has a single-column key."""
+    key = table.key_column
+    deleted_ids = (
+        sql.SQL(", 'deletedIds', coalesce(json_agg({} ORDER BY {}), '[]'::json)").format(
+            column_json(key, ident("del")), ident("del", key.name)
+        )
+        if key is not None
+        else sql.SQL("")
+    )
+    returning = sql.SQL("{}.*").format(_SOURCE) if key is not None else sql.SQL("1")
     query = sql.SQL(
-        "WITH del AS (DELETE FROM {} AS {} WHERE {} RETURNING 1) "
-        "SELECT json_build_object('deletedCount', count(*))::text FROM del"
-    ).format(_table_sql(table), _SOURCE, condition)
-    return Statement(query, params.values)
+        "WITH del AS (DELETE FROM {} AS {} WHERE {} RETURNING {}) "
+        "SELECT json_build_object('deletedCount', count(*){})::text FROM del"
+    ).format(_table_sql(table), _SOURCE, condition, returning, deleted_ids)
+    return Statement(query, params.values, table)

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 __all__ = [
     "FIELD_TYPES",
+    "MAX_COLUMNS",
     "ColumnDefinition",
     "FieldTypeName",
     "ForeignKeyDefinition",
@@ -166,6 +167,10 @@ class ColumnDefinition(_Model):
         return self
 
 
+MAX_COLUMNS = 1600
+"""PostgreSQL's own limit on the columns of a table."""
+
+
 class TableDefinition(_Model):
     name: str
     comment: str | None = Field(default=None, max_length=500)
@@ -173,6 +178,19 @@ class TableDefinition(_Model):
     timestamps: bool = True
     presentation: PresentationDefinition | None = None
     columns: list[ColumnDefinition] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _column_count(cls, data: Any) -> Any:
+        # Checked before the columns are validated one by one: a body of 300,000 columns is
+        # refused at once instead of after each was parsed.
+        if isinstance(data, dict) and isinstance(data.get("columns"), list):
+            count = len(data["columns"])
+            if count > MAX_COLUMNS:
+                raise ValueError(
+                    f"columns: {count} columns is more than PostgreSQL's limit of {MAX_COLUMNS}"
+                )
+        return data
 
     @field_validator("name")
     @classmethod
@@ -187,9 +205,15 @@ class TableDefinition(_Model):
 
 
 class TableUpdate(_Model):
+    """A change to a table. ``idType`` and ``timestamps`` cannot change after creation; the
+    original's web client sends them with every edit, so they are accepted when they match the
+    table and refused (naming them) when they would change it."""
+
     name: str | None = None
     comment: str | None = Field(default=None, max_length=500)
     presentation: PresentationDefinition | None = None
+    idType: IdType | None = None
+    timestamps: bool | None = None
 
     @field_validator("name")
     @classmethod

@@ -14,6 +14,7 @@ __all__ = [
     "create_domain_statement",
     "is_email",
     "is_url",
+    "present_domains_statement",
 ]
 
 # The same patterns the original's domains use (plus '+' in the local part, and an optional
@@ -49,3 +50,18 @@ def create_domain_statement(schema: str, name: str) -> sql.Composed:
     return sql.SQL("CREATE DOMAIN {} AS {}").format(
         sql.Identifier(schema, name), _DEFINITIONS[name]
     )
+
+
+def present_domains_statement(
+    schema: str, names: list[str]
+) -> tuple[sql.SQL, dict[str, str | list[str]]]:
+    """Which of ``names`` exist as types in ``schema``: the query (one JSON array of names)
+    and its parameters."""
+    return _PRESENT_DOMAINS, {"schema": schema, "names": names}
+
+
+_PRESENT_DOMAINS = sql.SQL(
+    "SELECT coalesce(json_agg(t.typname), '[]'::json)::text FROM pg_type t "
+    "JOIN pg_namespace n ON n.oid = t.typnamespace "
+    "WHERE n.nspname = %(schema)s AND t.typname = ANY(%(names)s)"
+)

@@ -69,8 +69,21 @@ class Column:
 
     @property
     def is_read_only(self) -> bool:
-        """Generated columns cannot be written, nor identities GENERATED ALWAYS; the rest can."""
-        return self.generated != "" or self.is_identity_always
+        """Columns the API never writes: formulas (computed), identities GENERATED ALWAYS, and
+        auto-number and auto-date, which the database sets (a written auto-number leaves its
+        sequence behind, so a later insert repeats the value)."""
+        return self.read_only_reason is not None
+
+    @property
+    def read_only_reason(self) -> str | None:
+        """Why the API refuses a value for this column, in words; None when it takes one."""
+        if self.generated != "":
+            return "a formula, computed by the database"
+        if self.is_identity_always:
+            return "generated always by the database"
+        if self.field_type in ("auto-number", "auto-date"):
+            return f"{self.field_type}, set by the database"
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +146,30 @@ class Table:
             if any(check["name"] == constraint for check in column.checks):
                 return column
         return None
+
+    @property
+    def id_type(self) -> str | None:
+        """The ``idType`` a table created by PolarBase was made with, read from its key column
+        ``id``; None for a key PolarBase would not have made."""
+        key = self.key_column
+        if key is None or key.name != "id" or key.is_array:
+            return None
+        if key.base_type in ("int4", "int8") and key.field_type == "auto-number":
+            return "integer" if key.base_type == "int4" else "biginteger"
+        if key.base_type == "uuid":
+            return "uuid"
+        if key.pg_type == "character varying(16)":
+            return "shortid"
+        return None
+
+    @property
+    def has_timestamps(self) -> bool:
+        """True when the table has the ``created_at`` and ``updated_at`` that ``timestamps``
+        adds (both auto-date)."""
+        return all(
+            (column := self.column(name)) is not None and column.field_type == "auto-date"
+            for name in ("created_at", "updated_at")
+        )
 
     @property
     def key_column(self) -> Column | None:

@@ -1,4 +1,4 @@
-"""GET /health: version, uptime and which services run; no key needed."""
+"""GET /health: version, uptime, services, and each dependency checked; 503 when one is down."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from fastapi import APIRouter
 from starlette.responses import Response
 
+from ...health import check_dependencies
 from ..responses import raw_json
 
 if TYPE_CHECKING:
@@ -20,18 +21,23 @@ __all__ = ["health_router"]
 def health_router(runtime: Runtime) -> APIRouter:
     router = APIRouter(tags=["health"])
 
-    @router.get("/health", summary="Health check")
+    @router.get("/health", summary="Health check: the database and the metadata store, checked")
     async def health() -> Response:
+        checks = await check_dependencies(runtime)
+        down = [check.name for check in checks if not check.ok]
         return raw_json(
             {
-                "status": "ok",
+                "status": "unavailable" if down else "ok",
                 "version": runtime.settings.version,
                 "uptime": round(time.time() - runtime.started_at, 3),
                 "timestamp": datetime.now(UTC)
                 .isoformat(timespec="milliseconds")
                 .replace("+00:00", "Z"),
                 "services": {"rest": True, "agent": False, "mcp": False, "realtime": False},
-            }
+                "checks": {check.name: check.document() for check in checks},
+                "down": down,
+            },
+            503 if down else 200,
         )
 
     return router

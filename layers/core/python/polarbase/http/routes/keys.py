@@ -9,8 +9,12 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.responses import Response
 
-from ...auth import Scope
-from ...errors import InvalidInputError
+from ...auth import Principal, Scope
+from ...errors import AuthenticationError, InvalidInputError, NotFoundError
+from ...query import parse_integer_text
+from ...schema import check_identifier
+from ..body import read_model
+from ..openapi import request_body
 from ..responses import raw_json
 
 if TYPE_CHECKING:
@@ -29,12 +33,17 @@ class CreateKeyRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=200)
-    schemaName: str = "public"
+    schemaName: str | None = None
     scopes: dict[Scope, bool] | list[Scope]
     tables: list[str] | None = None
     readOnly: bool = False
     rateLimit: int | None = Field(default=None, ge=0, le=10_000_000)
     expiresAt: datetime | None = None
+
+    @field_validator("schemaName")
+    @classmethod
+    def _schema(cls, value: str | None) -> str | None:
+        return None if value is None else check_identifier(value, "schemaName")
 
     @field_validator("expiresAt")
     @classmethod
@@ -51,12 +60,23 @@ class CreateKeyRequest(BaseModel):
 
 def keys_router(runtime: Runtime) -> APIRouter:
     router = APIRouter(tags=["keys"])
-    auth = runtime.auth
-    store = runtime.keys
+    service = runtime.key_admin
+    limit = runtime.settings.max_body_bytes
 
-    @router.post("/auth/validate", summary="Check a key and return what it may do")
-    async def validate(body: ValidateRequest) -> Response:
-        key = auth.identify(body.apiKey)
+    def principal(request: Request) -> Principal:
+        try:
+            return runtime.auth.authenticate(request.headers.get("x-api-key"), Scope.REST)
+        except AuthenticationError:
+            raise AuthenticationError("invalid or missing x-api-key") from None
+
+    @router.post(
+        "/auth/validate",
+        summary="Check a key and return what it may do",
+        openapi_extra=request_body(ValidateRequest),
+    )
+    async def validate(request: Request) -> Response:
+        body = await read_model(request, ValidateRequest, limit)
+        key = service.validate(body.apiKey)
         return raw_json(
             {
                 "id": key.id,
@@ -69,12 +89,16 @@ def keys_router(runtime: Runtime) -> APIRouter:
             }
         )
 
-    @router.post("/api-keys", summary="Create an API key (super admin); the key is shown once")
-    async def create_key(request: Request, body: CreateKeyRequest) -> Response:
-        auth.require_super_admin(request.headers.get("x-api-key"))
-        if body.expiresAt is not None and body.expiresAt <= datetime.now(UTC):
-            raise InvalidInputError("expiresAt: must be in the future")
-        key, secret = store.create(
+    @router.post(
+        "/api-keys",
+        summary="Create an API key (super admin); the key is shown once",
+        openapi_extra=request_body(CreateKeyRequest),
+    )
+    async def create_key(request: Request) -> Response:
+        acting = principal(request)
+        body = await read_model(request, CreateKeyRequest, limit)
+        key, secret = service.create(
+            acting,
             name=body.name,
             scopes=body.scope_set(),
             schema_name=body.schemaName,
@@ -88,13 +112,17 @@ def keys_router(runtime: Runtime) -> APIRouter:
 
     @router.get("/api-keys", summary="List API keys (super admin); never their secrets")
     async def list_keys(request: Request) -> Response:
-        auth.require_super_admin(request.headers.get("x-api-key"))
-        return raw_json([key.document() for key in store.list()])
+        return raw_json([key.document() for key in service.list(principal(request))])
 
     @router.delete("/api-keys/{key_id}", summary="Revoke an API key (super admin)")
-    async def revoke_key(request: Request, key_id: int) -> Response:
-        auth.require_super_admin(request.headers.get("x-api-key"))
-        key = store.revoke(key_id)
+    async def revoke_key(request: Request, key_id: str) -> Response:
+        acting = principal(request)
+        number = parse_integer_text(key_id)
+        if number is None:
+            raise InvalidInputError(f"id: '{key_id[:40]}' is not an integer")
+        if not 1 <= number < 2**63:  # no stored key has such an id
+            raise NotFoundError(f"API key {key_id[:40]} not found")
+        key = service.revoke(acting, number)
         return raw_json({"success": True, "id": key.id, "revoked": True})
 
     return router

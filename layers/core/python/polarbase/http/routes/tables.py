@@ -1,4 +1,9 @@
-"""Schema routes under /rest/db: tables, columns and indexes."""
+"""Schema routes under /rest/db: tables, columns and indexes.
+
+Each route authenticates first, then reads and validates its body and query (so a request
+without a key is 401 whatever it sends), then calls the table service, which checks the key's
+rights. No rule lives here.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +12,7 @@ from typing import TYPE_CHECKING
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from ...auth import ApiKey, Scope
-from ...errors import ScopeDeniedError
+from ...auth import Principal, Scope
 from ...schema import (
     ColumnDefinition,
     IndexDefinition,
@@ -18,6 +22,9 @@ from ...schema import (
     index_document,
     table_document,
 )
+from ..body import read_model
+from ..openapi import request_body
+from ..params import bool_param
 from ..responses import envelope
 
 if TYPE_CHECKING:
@@ -29,96 +36,101 @@ __all__ = ["tables_router"]
 def tables_router(runtime: Runtime) -> APIRouter:
     router = APIRouter(tags=["schema"])
     service = runtime.tables
+    limit = runtime.settings.max_body_bytes
 
-    def authorize(request: Request, table: str | None = None, *, write: bool = False) -> ApiKey:
-        return runtime.auth.authorize(
-            request.headers.get("x-api-key"), Scope.REST, table=table, write=write
-        )
-
-    def require_schema_rights(key: ApiKey) -> None:
-        # Changing the schema is not for keys limited to some tables: it affects every table.
-        if key.tables is not None:
-            raise ScopeDeniedError(
-                "access denied: a key limited to some tables cannot change the schema"
-            )
+    def principal(request: Request) -> Principal:
+        return runtime.auth.authenticate(request.headers.get("x-api-key"), Scope.REST)
 
     @router.get("/db/tables", summary="List tables")
-    async def list_tables(request: Request, includeSchema: bool = False) -> Response:
-        key = authorize(request)
-        tables = [table for table in await service.list_tables() if key.may_use_table(table.name)]
-        return envelope([table_document(table, include_schema=includeSchema) for table in tables])
+    async def list_tables(request: Request) -> Response:
+        acting = principal(request)
+        include_schema = bool_param(request.query_params, "includeSchema")
+        tables = await service.list_tables(acting)
+        return envelope([table_document(table, include_schema=include_schema) for table in tables])
 
-    @router.post("/db/tables", summary="Create a table")
-    async def create_table(request: Request, definition: TableDefinition) -> Response:
-        require_schema_rights(authorize(request, write=True))
-        table = await service.create_table(definition)
+    @router.post(
+        "/db/tables", summary="Create a table", openapi_extra=request_body(TableDefinition)
+    )
+    async def create_table(request: Request) -> Response:
+        acting = principal(request)
+        definition = await read_model(request, TableDefinition, limit)
+        table = await service.create_table(acting, definition)
         return envelope(table_document(table, include_schema=True))
 
     @router.get("/db/tables/{table}/schema", summary="Columns of a table")
     async def table_schema(request: Request, table: str) -> Response:
-        authorize(request, table)
-        shape = await service.get_table(table)
+        shape = await service.get_table(principal(request), table)
         return envelope([column_document(column) for column in shape.columns])
 
     @router.get("/db/tables/{table}", summary="One table with its columns")
     async def get_table(request: Request, table: str) -> Response:
-        authorize(request, table)
-        return envelope(table_document(await service.get_table(table), include_schema=True))
+        shape = await service.get_table(principal(request), table)
+        return envelope(table_document(shape, include_schema=True))
 
-    @router.patch("/db/tables/{table}", summary="Rename a table or change its comment or UI name")
-    async def update_table(request: Request, table: str, update: TableUpdate) -> Response:
-        require_schema_rights(authorize(request, table, write=True))
-        return envelope(table_document(await service.update_table(table, update)))
+    @router.patch(
+        "/db/tables/{table}",
+        summary="Rename a table or change its comment or UI name",
+        openapi_extra=request_body(TableUpdate),
+    )
+    async def update_table(request: Request, table: str) -> Response:
+        acting = principal(request)
+        update = await read_model(request, TableUpdate, limit)
+        return envelope(table_document(await service.update_table(acting, table, update)))
 
     @router.delete("/db/tables/{table}", summary="Drop a table")
-    async def delete_table(request: Request, table: str, cascade: bool = False) -> Response:
-        require_schema_rights(authorize(request, table, write=True))
-        await service.delete_table(table, cascade=cascade)
+    async def delete_table(request: Request, table: str) -> Response:
+        acting = principal(request)
+        cascade = bool_param(request.query_params, "cascade")
+        await service.delete_table(acting, table, cascade=cascade)
         return envelope(None)
 
-    @router.post("/db/tables/{table}/columns", summary="Add a column")
-    async def add_column(request: Request, table: str, definition: ColumnDefinition) -> Response:
-        require_schema_rights(authorize(request, table, write=True))
-        return envelope(column_document(await service.add_column(table, definition)))
+    @router.post(
+        "/db/tables/{table}/columns",
+        summary="Add a column",
+        openapi_extra=request_body(ColumnDefinition),
+    )
+    async def add_column(request: Request, table: str) -> Response:
+        acting = principal(request)
+        definition = await read_model(request, ColumnDefinition, limit)
+        return envelope(column_document(await service.add_column(acting, table, definition)))
 
-    @router.put("/db/tables/{table}/columns/{column}", summary="Change a column (full definition)")
-    async def alter_column(
-        request: Request,
-        table: str,
-        column: str,
-        definition: ColumnDefinition,
-        allowPresentationSaveOnFailure: bool = False,
-    ) -> Response:
-        require_schema_rights(authorize(request, table, write=True))
+    @router.put(
+        "/db/tables/{table}/columns/{column}",
+        summary="Change a column (full definition)",
+        openapi_extra=request_body(ColumnDefinition),
+    )
+    async def alter_column(request: Request, table: str, column: str) -> Response:
+        acting = principal(request)
+        keep_presentation = bool_param(request.query_params, "allowPresentationSaveOnFailure")
+        definition = await read_model(request, ColumnDefinition, limit)
         changed = await service.alter_column(
-            table, column, definition, save_presentation_on_failure=allowPresentationSaveOnFailure
+            acting, table, column, definition, save_presentation_on_failure=keep_presentation
         )
         return envelope(column_document(changed))
 
     @router.delete("/db/tables/{table}/columns/{column}", summary="Drop a column")
     async def drop_column(request: Request, table: str, column: str) -> Response:
-        require_schema_rights(authorize(request, table, write=True))
-        await service.drop_column(table, column)
+        await service.drop_column(principal(request), table, column)
         return envelope(None)
 
     @router.get("/db/indexes", summary="List indexes")
-    async def list_indexes(request: Request, table: str | None = None) -> Response:
-        key = authorize(request, table)
-        found = await service.list_indexes(table)
-        return envelope(
-            [index_document(index) for owner, index in found if key.may_use_table(owner.name)]
-        )
+    async def list_indexes(request: Request) -> Response:
+        acting = principal(request)
+        found = await service.list_indexes(acting, request.query_params.get("table"))
+        return envelope([index_document(index) for _, index in found])
 
-    @router.post("/db/indexes", summary="Create an index")
-    async def create_index(request: Request, definition: IndexDefinition) -> Response:
-        require_schema_rights(authorize(request, definition.tableName, write=True))
-        created = await service.create_index(definition)
+    @router.post(
+        "/db/indexes", summary="Create an index", openapi_extra=request_body(IndexDefinition)
+    )
+    async def create_index(request: Request) -> Response:
+        acting = principal(request)
+        definition = await read_model(request, IndexDefinition, limit)
+        created = await service.create_index(acting, definition)
         return envelope(created.model_dump())
 
     @router.delete("/db/indexes/{name}", summary="Drop an index")
     async def drop_index(request: Request, name: str) -> Response:
-        require_schema_rights(authorize(request, write=True))
-        await service.drop_index(name)
+        await service.drop_index(principal(request), name)
         return envelope(None)
 
     return router

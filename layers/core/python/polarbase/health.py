@@ -1,0 +1,72 @@
+"""Whether PolarBase can serve: each dependency checked for real, with what is down and why."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+import time
+from collections.abc import Awaitable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .errors import PolarBaseError
+
+if TYPE_CHECKING:
+    from .runtime import Runtime
+
+__all__ = ["DependencyCheck", "check_dependencies"]
+
+_log = logging.getLogger("polarbase.health")
+CHECK_TIMEOUT_SECONDS = 3.0
+
+
+@dataclass(frozen=True, slots=True)
+class DependencyCheck:
+    name: str
+    ok: bool
+    milliseconds: float
+    error: str | None = None
+
+    def document(self) -> dict[str, object]:
+        shown: dict[str, object] = {
+            "status": "ok" if self.ok else "down",
+            "ms": round(self.milliseconds, 1),
+        }
+        if self.error is not None:
+            shown["error"] = self.error
+        return shown
+
+
+async def _timed(name: str, probe: Awaitable[None]) -> DependencyCheck:
+    started = time.perf_counter()
+    try:
+        await asyncio.wait_for(probe, CHECK_TIMEOUT_SECONDS)
+    except TimeoutError:
+        error: str | None = f"no answer within {CHECK_TIMEOUT_SECONDS:g} s"
+    except PolarBaseError as failure:
+        error = failure.message
+    except (OSError, sqlite3.Error) as failure:
+        error = f"{failure.__class__.__name__}: {failure}"
+    else:
+        error = None
+    elapsed = (time.perf_counter() - started) * 1e3
+    if error is not None:
+        _log.warning("health: %s is down: %s", name, error)
+    return DependencyCheck(name, error is None, elapsed, error)
+
+
+async def _metadata(runtime: Runtime) -> None:
+    # The store reads a local file or makes a blocking S3 call: off the event loop.
+    await asyncio.to_thread(runtime.store.check)
+
+
+async def check_dependencies(runtime: Runtime) -> list[DependencyCheck]:
+    """The database (a ``SELECT 1``) and the metadata store (read now, on S3 a conditional
+    GET), checked side by side, each within ``CHECK_TIMEOUT_SECONDS``."""
+    return list(
+        await asyncio.gather(
+            _timed("database", runtime.database.ping()),
+            _timed("metadata", _metadata(runtime)),
+        )
+    )
