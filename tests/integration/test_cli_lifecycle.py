@@ -187,3 +187,47 @@ def test_requests_answer_again_once_a_stopped_database_is_back(serve, data_dir):
         assert response.status_code == 200, f"{response.text}\n{server.output()}"
         assert response.json()["data"]["title"] == "kept"
     assert server.process.poll() is None
+
+
+def test_a_super_admin_key_from_the_environment_applies_only_while_it_is_set(serve):
+    # GIVEN a first start without a configured key: one is generated, stored and printed
+    first = serve(super_admin_key=None)
+    (generated,) = GENERATED_KEY.findall(first.stdout)
+    assert first.interrupt() == 0
+    chosen = "ak_" + "7" * 40
+
+    # WHEN a start sets POLARBASE_SUPER_ADMIN_KEY
+    second = serve(super_admin_key=chosen)
+    # THEN that key is the super admin key while it is set, and no key is printed
+    assert not GENERATED_KEY.findall(second.stdout)
+    with second.client(chosen) as client:
+        assert client.get("/api-keys").status_code == 200
+    with second.client(generated) as client:
+        assert client.get("/api-keys").status_code == 401
+    assert second.interrupt() == 0
+
+    # WHEN the next start does not set it, the stored key is back and the chosen one is not
+    third = serve(super_admin_key=None)
+    assert not GENERATED_KEY.findall(third.stdout)
+    with third.client(generated) as client:
+        assert client.get("/api-keys").status_code == 200
+    with third.client(chosen) as client:
+        assert client.get("/api-keys").status_code == 401
+
+
+@pytest.mark.parametrize("via", ["environment", "flag"])
+def test_a_super_admin_key_shorter_than_32_characters_is_refused(data_dir, via):
+    port = free_port()
+    if via == "environment":
+        server = start_refused(data_dir, port, super_admin_key="short-key")
+    else:
+        args = ["--port", str(port), "--data-dir", str(data_dir), "--super-admin-key", "short"]
+        server = ServeProcess(data_dir, port, args, child_env())
+        server.process.wait(timeout=REFUSAL_TIMEOUT)
+    assert server.process.returncode == 2
+    (line,) = stderr_lines(server)
+    assert "super admin key" in line
+    assert "at least 32 characters" in line
+    assert "short" not in line  # the refused key itself is never echoed
+    assert "ready" not in server.stdout
+    assert not (data_dir / "metadata.sqlite3").exists()

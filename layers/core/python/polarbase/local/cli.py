@@ -35,7 +35,13 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+class InvalidSettingsError(Exception):
+    """A flag or ``POLARBASE_*`` variable has a value PolarBase cannot start with."""
+
+
 def _settings(arguments: argparse.Namespace) -> Any:
+    from pydantic import ValidationError
+
     from ..config import Settings
 
     flags = {
@@ -47,7 +53,17 @@ def _settings(arguments: argparse.Namespace) -> Any:
         "demo": arguments.demo,
         "log_level": arguments.log_level,
     }
-    return Settings(**{name: value for name, value in flags.items() if value is not None})
+    try:
+        return Settings(**{name: value for name, value in flags.items() if value is not None})
+    except ValidationError as error:
+        problems = []
+        for problem in error.errors():
+            message = str(problem.get("msg", "invalid value")).removeprefix("Value error, ")
+            where = ".".join(str(part) for part in problem.get("loc", ()))
+            problems.append(
+                message if "POLARBASE_" in message or not where else f"{where}: {message}"
+            )
+        raise InvalidSettingsError("; ".join(problems)) from None
 
 
 class CannotListenError(Exception):
@@ -137,10 +153,15 @@ def _run(main: Coroutine[Any, Any, None]) -> None:
 
 
 def serve(arguments: argparse.Namespace) -> int:
-    """Run until Ctrl-C or SIGTERM (exit 0); 1 if the data folder or the port is taken."""
+    """Run until Ctrl-C or SIGTERM (exit 0); 1 if the data folder or the port is taken, 2 for
+    settings it cannot start with."""
     from .data_lock import DataDirLock, DataDirLockedError
 
-    settings = _settings(arguments)
+    try:
+        settings = _settings(arguments)
+    except InvalidSettingsError as refusal:
+        print(f"polarbase: {refusal}", file=sys.stderr, flush=True)
+        return 2
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
