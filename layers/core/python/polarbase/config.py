@@ -86,9 +86,8 @@ class Settings(BaseSettings):
             return None
         if len(value.get_secret_value()) < MIN_SUPER_ADMIN_KEY_LENGTH:
             raise ValueError(
-                "the super admin key (POLARBASE_SUPER_ADMIN_KEY, --super-admin-key) must be at least "
-                f"{MIN_SUPER_ADMIN_KEY_LENGTH} "
-                "characters (a generated key has 67)"
+                "the super admin key (POLARBASE_SUPER_ADMIN_KEY, --super-admin-key) must be at "
+                f"least {MIN_SUPER_ADMIN_KEY_LENGTH} characters (a generated key has 67)"
             )
         return value
 

@@ -5,7 +5,7 @@ one, FastAPI's per-request machinery took 675 µs of server CPU, the same handle
 route behind FastAPI's router and middleware 383 µs. Everything else (schema, keys, docs) is
 FastAPI; ``PolarBaseApp`` sends each request to one or the other. Errors become the same
 envelope through the same functions as in the FastAPI app; the OpenAPI description of these
-routes is in ``http/openapi.py``.
+routes is in ``http/openapi_records.py``.
 """
 
 from __future__ import annotations

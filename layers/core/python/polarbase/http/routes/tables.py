@@ -23,7 +23,7 @@ from ...schema import (
     table_document,
 )
 from ..body import read_model
-from ..openapi import request_body
+from ..openapi import query_parameter, request_body
 from ..params import bool_param
 from ..responses import envelope
 
@@ -31,6 +31,18 @@ if TYPE_CHECKING:
     from ...runtime import Runtime
 
 __all__ = ["tables_router"]
+
+
+_BOOLEAN = {"type": "boolean", "default": False}
+
+
+def _query(*parameters: tuple[str, str, dict[str, object]]) -> dict[str, object]:
+    """``openapi_extra`` documenting query parameters the route reads itself (after the key)."""
+    return {
+        "parameters": [
+            query_parameter(name, description, schema) for name, description, schema in parameters
+        ]
+    }
 
 
 def tables_router(runtime: Runtime) -> APIRouter:
@@ -41,7 +53,11 @@ def tables_router(runtime: Runtime) -> APIRouter:
     def principal(request: Request) -> Principal:
         return runtime.auth.authenticate(request.headers.get("x-api-key"), Scope.REST)
 
-    @router.get("/db/tables", summary="List tables")
+    @router.get(
+        "/db/tables",
+        summary="List tables",
+        openapi_extra=_query(("includeSchema", "Include each table's columns.", _BOOLEAN)),
+    )
     async def list_tables(request: Request) -> Response:
         acting = principal(request)
         include_schema = bool_param(request.query_params, "includeSchema")
@@ -77,7 +93,11 @@ def tables_router(runtime: Runtime) -> APIRouter:
         update = await read_model(request, TableUpdate, limit)
         return envelope(table_document(await service.update_table(acting, table, update)))
 
-    @router.delete("/db/tables/{table}", summary="Drop a table")
+    @router.delete(
+        "/db/tables/{table}",
+        summary="Drop a table",
+        openapi_extra=_query(("cascade", "Drop what depends on the table too.", _BOOLEAN)),
+    )
     async def delete_table(request: Request, table: str) -> Response:
         acting = principal(request)
         cascade = bool_param(request.query_params, "cascade")
@@ -97,7 +117,16 @@ def tables_router(runtime: Runtime) -> APIRouter:
     @router.put(
         "/db/tables/{table}/columns/{column}",
         summary="Change a column (full definition)",
-        openapi_extra=request_body(ColumnDefinition),
+        openapi_extra={
+            **request_body(ColumnDefinition),
+            **_query(
+                (
+                    "allowPresentationSaveOnFailure",
+                    "Keep the UI name and format even when the change itself fails.",
+                    _BOOLEAN,
+                )
+            ),
+        },
     )
     async def alter_column(request: Request, table: str, column: str) -> Response:
         acting = principal(request)
@@ -113,7 +142,11 @@ def tables_router(runtime: Runtime) -> APIRouter:
         await service.drop_column(principal(request), table, column)
         return envelope(None)
 
-    @router.get("/db/indexes", summary="List indexes")
+    @router.get(
+        "/db/indexes",
+        summary="List indexes",
+        openapi_extra=_query(("table", "Only the indexes of this table.", {"type": "string"})),
+    )
     async def list_indexes(request: Request) -> Response:
         acting = principal(request)
         found = await service.list_indexes(acting, request.query_params.get("table"))
