@@ -6,7 +6,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import orjson
 import psycopg
@@ -59,13 +59,11 @@ class Database:
         use (a round trip), for long idle periods after which a server or proxy drops them.
         """
         self._conninfo = conninfo
-        self._options = {
-            "min_size": min_size,
-            "max_size": max_size,
-            "prepare_threshold": prepare_threshold,
-            "utc": utc,
-            "check_connections": check_connections,
-        }
+        self._min_size = min_size
+        self._max_size = max_size
+        self._prepare_threshold = prepare_threshold
+        self._utc = utc
+        self._check_connections = check_connections
         self._pool: AsyncConnectionPool | None = None
         self._idle_check: asyncio.Task[None] | None = None
 
@@ -79,12 +77,11 @@ class Database:
         """Open the pool (idempotent); the first connection is made here, never at import."""
         if self._pool is not None:
             return
-        options = self._options
         conninfo = self._conninfo() if callable(self._conninfo) else self._conninfo
         pool = AsyncConnectionPool(
             conninfo,
-            min_size=options["min_size"],
-            max_size=options["max_size"],
+            min_size=self._min_size,
+            max_size=self._max_size,
             open=False,
             timeout=10.0,
             # Give a failing reconnection up after 5 s (the default is 5 min, its backoff
@@ -93,11 +90,11 @@ class Database:
             reconnect_timeout=5.0,
             kwargs={
                 "autocommit": True,
-                "prepare_threshold": options["prepare_threshold"],
+                "prepare_threshold": self._prepare_threshold,
                 # A startup parameter, not a SET: timestamps in UTC on every connection.
-                **({"options": "-c TimeZone=UTC"} if options["utc"] else {}),
+                **({"options": "-c TimeZone=UTC"} if self._utc else {}),
             },
-            check=AsyncConnectionPool.check_connection if options["check_connections"] else None,
+            check=AsyncConnectionPool.check_connection if self._check_connections else None,
             name="polarbase",
         )
         try:
@@ -147,7 +144,7 @@ class Database:
         self, connection: AsyncConnection[Any], statement: Statement
     ) -> str | None:
         try:
-            cursor = await connection.execute(statement.query, statement.params or None)
+            cursor = await connection.execute(_query(statement.query), statement.params or None)
             row = await cursor.fetchone()
         except psycopg.Error as error:
             raise self._translate(error, statement.table) from error
@@ -186,7 +183,7 @@ class Database:
     ) -> None:
         for query in statements:
             try:
-                await connection.execute(query, prepare=False)
+                await connection.execute(_query(query), prepare=False)
             except psycopg.Error as error:
                 raise self._translate(error) from error
 
@@ -221,3 +218,9 @@ class Database:
 def _log_failed_check(task: asyncio.Task[None]) -> None:
     if not task.cancelled() and task.exception() is not None:
         _log.warning("checking the idle connections failed: %r", task.exception())
+
+
+def _query(composed: sql.Composable) -> sql.Composed:
+    """A composed statement as ``execute`` is typed to take it. psycopg runs any Composable
+    (it calls ``as_bytes``); its stubs only name ``SQL`` and ``Composed``."""
+    return cast("sql.Composed", composed)

@@ -122,7 +122,8 @@ class ApiKeyRepository:
             return None
 
         def change(db: sqlite3.Connection) -> tuple[Any, ...] | None:
-            return db.execute(_REVOKE, (key_id,)).fetchone()
+            row: tuple[Any, ...] | None = db.execute(_REVOKE, (key_id,)).fetchone()
+            return row
 
         raw = self.store.write(change)
         return None if raw is None else _row(raw)

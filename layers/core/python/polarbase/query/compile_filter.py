@@ -102,8 +102,9 @@ def searchable_columns(table: Table) -> list[str]:
 
 def compile_search(
     table: Table, term: str, source: sql.Identifier, params: Params
-) -> sql.Composable | None:
-    """Case-insensitive substring search over the searchable columns, or None if there are none."""
+) -> sql.Composable:
+    """Case-insensitive substring search over the searchable columns (FALSE when there are none:
+    a table without text matches no search)."""
     names = searchable_columns(table)
     if not names:
         return sql.SQL("FALSE")

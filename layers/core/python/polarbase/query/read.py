@@ -239,7 +239,7 @@ def list_statement(request: ListRequest) -> Statement:
     if request.search:
         conditions.append(compile_search(table, request.search, _SOURCE, params))
     where = sql.SQL(" AND ").join(conditions) if conditions else None
-    page_conditions = list(conditions)
+    page_conditions: list[sql.Composable] = list(conditions)
     if request.after is not None:
         page_conditions.append(_after(request.sort, request.after, params))
     page_where = sql.SQL(" AND ").join(page_conditions) if page_conditions else sql.SQL("TRUE")

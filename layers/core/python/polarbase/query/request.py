@@ -143,15 +143,15 @@ def expand_requests(specs: Iterable[str], table: Table) -> tuple[ExpandRequest, 
                     wanted.append(ExpandRequest(column, alias, explicit=False))
             continue
         name, _, alias = spec.partition(":")
-        column = table.column(name.strip())
-        if column is None:
+        named = table.column(name.strip())
+        if named is None:
             raise InvalidInputError(
                 f"expand: unknown column '{name.strip()}' in table '{table.name}'"
             )
-        if column.foreign_key is None:
-            raise InvalidInputError(f"expand: column '{column.name}' is not a reference")
-        alias = _ALIAS_CHARACTERS.sub("", alias) or column.foreign_key.table.name
-        wanted.append(ExpandRequest(column, alias, explicit=True))
+        if named.foreign_key is None:
+            raise InvalidInputError(f"expand: column '{named.name}' is not a reference")
+        alias = _ALIAS_CHARACTERS.sub("", alias) or named.foreign_key.table.name
+        wanted.append(ExpandRequest(named, alias, explicit=True))
     requests: list[ExpandRequest] = []
     seen: set[str] = set()
     for request in wanted:

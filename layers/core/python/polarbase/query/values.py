@@ -21,6 +21,7 @@ _NUMBER_TYPES = frozenset({"numeric", "float4", "float8", "money"})
 _TIMESTAMP_TYPES = frozenset({"timestamptz", "timestamp", "date"})
 _INTEGER_TEXT = re.compile(r"\s*(?P<sign>[+-]?)(?P<digits>[0-9]+)\s*", re.ASCII)
 _MAX_DIGITS = 20
+_TOO_MANY_DIGITS: int = 10**_MAX_DIGITS  # out of every column's range
 _LENGTH_LIMIT = re.compile(r"^(?:character varying|character)\((\d+)\)(?:\[\])?$")
 
 
@@ -45,7 +46,7 @@ def parse_integer_text(text: str) -> int | None:
         return None
     digits = match["digits"].lstrip("0")
     if len(digits) > _MAX_DIGITS:
-        return 10**_MAX_DIGITS if match["sign"] != "-" else -(10**_MAX_DIGITS)
+        return _TOO_MANY_DIGITS if match["sign"] != "-" else -_TOO_MANY_DIGITS
     return int(match["sign"] + (digits or "0"))
 
 

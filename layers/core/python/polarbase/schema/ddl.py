@@ -234,7 +234,7 @@ def add_column_statements(
         parts.append(sql.SQL("DEFAULT {}").format(default))
     if not definition.nullable:
         parts.append(sql.SQL("NOT NULL"))
-    clauses = [sql.SQL("ADD COLUMN {}").format(sql.SQL(" ").join(parts))]
+    clauses: list[sql.Composable] = [sql.SQL("ADD COLUMN {}").format(sql.SQL(" ").join(parts))]
     clauses += _constraint_clauses(table, definition)
     statements: list[sql.Composable] = [
         sql.SQL("ALTER TABLE {} {}").format(_table_id(table), sql.SQL(", ").join(clauses))

@@ -263,7 +263,7 @@ def build_table(
     """A ``Table`` from one entry of the catalog document (see ``catalog_statement``)."""
     name = raw["name"]
     constraints = raw["constraints"]
-    primary = next((c["columns"] for c in constraints if c["type"] == "p"), [])
+    primary: list[str] = next((c["columns"] for c in constraints if c["type"] == "p"), [])
     single_unique = {
         c["columns"][0] for c in constraints if c["type"] == "u" and len(c["columns"]) == 1
     }

@@ -127,7 +127,7 @@ class Table:
         if found is None:
             if len(self._fragments) > 256:
                 self._fragments.clear()
-            found = self._fragments[key] = sql.SQL(build().as_string(None))  # type: ignore[arg-type]
+            found = self._fragments[key] = sql.SQL(build().as_string(None))
         return found
 
     @property
