@@ -16,6 +16,7 @@ from polarbase.errors import (
     ForeignKeyViolationError,
     InvalidInputError,
     RuleViolationError,
+    SchemaChangedError,
     translate_database_error,
 )
 
@@ -136,3 +137,30 @@ def test_invalid_generated_column_is_a_rule_violation(pg, tables):
 
 def test_a_bug_in_our_sql_is_not_translated(pg):
     assert _translate(pg, sql.SQL("SELEC 1")) is None
+
+
+@pytest.mark.parametrize(
+    "statement",
+    ["SELECT no_such_column FROM {parent}", "SELECT * FROM {parent}_gone"],
+)
+def test_undefined_column_or_table_is_schema_changed(pg, tables, statement):
+    # The record service reloads the table's shape and runs once more on this error.
+    parent, _ = tables
+    error = _translate(pg, sql.SQL(statement.format(parent=parent)))
+    assert isinstance(error, SchemaChangedError)
+    assert error.status == 409
+    assert "try again" in error.message
+
+
+def test_a_check_rule_is_named_by_the_table_shape_when_given(api, make_table, pg):
+    # GIVEN a rule whose generated name PostgreSQL shortened (a long table and column name)
+    long_column = "c" * 60
+    table = make_table(
+        name="t" * 50 + uuid.uuid4().hex[:8],
+        columns=[{"name": long_column, "dataType": "integer", "validation": {"maxValue": 5}}],
+    )
+    # WHEN a value breaks it through the API
+    response = api.post(f"/rest/db/{table}", json={long_column: 9})
+    # THEN the message names the column, found from the shape the statement was built for
+    assert response.status_code == 409, response.text
+    assert f"value of column '{long_column}'" in response.json()["error"]
