@@ -2,33 +2,42 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+# Two installs: what serving needs (make serve), and that plus the test, AWS and CDK tools (make
+# test, make synth). The second includes the first, so it marks both done.
+SERVE_STAMP := $(VENV)/.installed-serve
+DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: serve test lint format bench venv clean synth deploy
+.PHONY: serve test lint format bench venv clean synth deploy destroy
 
-$(STAMP): pyproject.toml scripts/bootstrap.sh
+$(SERVE_STAMP): pyproject.toml scripts/bootstrap.sh
 	@PYTHON=$(PYTHON) VENV=$(VENV) sh scripts/bootstrap.sh
-	@touch $(STAMP)
+	@touch $(SERVE_STAMP)
 
-venv: $(STAMP)
+$(DEV_STAMP): pyproject.toml scripts/bootstrap.sh
+	@PYTHON=$(PYTHON) VENV=$(VENV) sh scripts/bootstrap.sh dev
+	@touch $(DEV_STAMP) $(SERVE_STAMP)
 
-serve: $(STAMP)
+venv: $(DEV_STAMP)
+
+serve: $(SERVE_STAMP)
 	$(BIN)/polarbase serve $(ARGS)
 
-test: $(STAMP)
+test: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/pytest -q
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
-format: $(STAMP)
+format: $(DEV_STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: $(STAMP)
+bench: $(DEV_STAMP)
 	@command -v wrk >/dev/null 2>&1 || sh scripts/install_wrk.sh
 	$(BIN)/python -m bench.run $(ARGS)
 
@@ -40,7 +49,7 @@ DATABASE_SECRET_ARN ?=
 CDK_CONTEXT = -c database=$(DATABASE) $(if $(DATABASE_SECRET_ARN),-c databaseSecretArn=$(DATABASE_SECRET_ARN))
 JSII_ENV = JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20 JSII_RUNTIME_PACKAGE_CACHE_ROOT=$(CURDIR)/$(VENV)/.jsii-cache
 
-synth: $(STAMP)
+synth: $(DEV_STAMP)
 	@command -v node >/dev/null 2>&1 || { echo "make synth needs node (the CDK runs in it through jsii)" >&2; exit 1; }
 	@mkdir -p -m 700 $(VENV)/.jsii-cache
 	sh scripts/build_layers.sh
@@ -49,5 +58,11 @@ synth: $(STAMP)
 deploy: synth
 	$(JSII_ENV) npx --yes aws-cdk@2 deploy --all $(CDK_CONTEXT)
 
+# Deletes both stacks (it asks first). Kept on purpose: the metadata bucket, the super admin key's
+# secret and a final snapshot of a created database; and RDS refuses while its deletion protection
+# is on (see README, "Taking it down").
+destroy: synth
+	$(JSII_ENV) npx --yes aws-cdk@2 destroy --all $(CDK_CONTEXT)
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache
