@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> None:
         super_admin_key=stateful.super_admin_key,
         database=stateful.database,
         network=stateful.network,
-        core_layer_path=ROOT / "layers" / "core",
+        core_layer_path=ROOT / "layers" / "build" / "core",
         deps_layer_path=ROOT / "layers" / "deps",
         functions_path=ROOT / "functions",
     )

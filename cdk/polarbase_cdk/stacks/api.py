@@ -32,7 +32,8 @@ class ApiStack(Stack):
         >>> ApiStack(app, "PolarBaseApi", metadata=stateful.metadata,
         ...          super_admin_key=stateful.super_admin_key,
         ...          database=stateful.database, network=stateful.network,
-        ...          core_layer_path=root / "layers/core", deps_layer_path=root / "layers/deps",
+        ...          core_layer_path=root / "layers/build/core",
+        ...          deps_layer_path=root / "layers/deps",
         ...          functions_path=root / "functions")  # doctest: +SKIP
     """
 
