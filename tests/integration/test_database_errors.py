@@ -164,3 +164,11 @@ def test_a_check_rule_is_named_by_the_table_shape_when_given(api, make_table, pg
     # THEN the message names the column, found from the shape the statement was built for
     assert response.status_code == 409, response.text
     assert f"value of column '{long_column}'" in response.json()["error"]
+
+
+def test_a_program_limit_of_postgresql_is_a_rule_violation_not_an_outage(pg):
+    arguments = sql.SQL(", ").join(sql.Literal(number) for number in range(101))
+    error = _translate(pg, sql.SQL("SELECT concat({})").format(arguments))
+    assert isinstance(error, RuleViolationError)
+    assert error.status == 422
+    assert "limit of PostgreSQL" in error.message

@@ -60,7 +60,7 @@ def test_integer_text_still_works(api, table):
     "key_id", ["36893488147419103231", "9223372036854775808", "0", "-1", "1" * 5000]
 )
 def test_revoking_a_key_id_out_of_range_is_404(api, key_id):
-    assert_error(api.delete(f"/api-keys/{key_id}"), 404, key_id[:40])
+    assert_error(api.delete(f"/api-keys/{key_id}"), 404, "not found")
 
 
 @pytest.mark.parametrize("key_id", ["²", "abc", "1.5"])

@@ -114,3 +114,11 @@ def test_a_real_change_of_id_type_or_timestamps_is_refused(api, make_table, fiel
     response = api.patch(f"/rest/db/tables/{table}", json={field: value, "comment": "changed"})
     assert_error(response, 422, *words)
     assert assert_ok(api.get(f"/rest/db/tables/{table}"))["comment"] == "kept"
+
+
+def test_the_column_limit_counts_the_key_and_the_timestamps(api):
+    # 1,598 columns + id + created_at + updated_at is one more than PostgreSQL allows:
+    # a 400 before any DDL, never the 503 a database error would have become.
+    columns = [{"name": f"c{number}", "dataType": "text"} for number in range(1598)]
+    response = api.post("/rest/db/tables", json={"name": _name(), "columns": columns})
+    assert_error(response, 400, "1598 columns", "1600")

@@ -20,7 +20,7 @@ from polarbase.auth import Principal, Scope
 from polarbase.changes import Change, ChangeAction
 from polarbase.errors import PolarBaseError, ScopeDeniedError
 from polarbase.runtime import Runtime, build_runtime
-from polarbase.schema import TableDefinition
+from polarbase.schema import ColumnDefinition, TableDefinition, TableUpdate
 from tests.fixtures.server import make_settings
 
 
@@ -230,3 +230,109 @@ def test_a_failing_listener_does_not_fail_the_committed_write(run_services, api)
     assert result["insertedCount"] == 1
     assert api.get(f"/rest/db/{name}").json()["data"]["pagination"]["total"] == 1
     api.delete(f"/rest/db/tables/{name}")
+
+
+def test_writes_that_change_nothing_are_not_announced(run_services):
+    name = f"t_{uuid.uuid4().hex[:10]}"
+
+    async def scenario(runtime: Runtime) -> list[Change]:
+        principal = Principal.system()
+        await runtime.tables.create_table(
+            principal,
+            TableDefinition.model_validate(
+                {"name": name, "comment": "c", "columns": [{"name": "title", "dataType": "text"}]}
+            ),
+        )
+        heard: list[Change] = []
+        runtime.changes.listen(heard.append)
+        for write in (
+            runtime.records.update_record(principal, name, 999, {"title": "x"}),
+            runtime.records.delete_record(principal, name, 999),
+        ):
+            with pytest.raises(PolarBaseError):
+                await write
+        await runtime.records.delete_records(principal, name, [999])
+        await runtime.records.delete_where(principal, name, {"title": "nobody"})
+        await runtime.records.update_where(principal, name, {"title": "nobody"}, {"title": "y"})
+        # The original client's table editor sends its whole form even when nothing changed.
+        await runtime.tables.update_table(
+            principal,
+            name,
+            TableUpdate.model_validate(
+                {"name": name, "comment": "c", "idType": "biginteger", "timestamps": True}
+            ),
+        )
+        await runtime.tables.delete_table(principal, name)
+        return heard
+
+    heard = run_services(scenario)
+    assert [change.action for change in heard] == [ChangeAction.DROP_TABLE]
+    assert heard[0].actor == "system"
+
+
+def test_changes_by_filter_and_composite_keys_are_announced_with_their_keys(run_services, pg):
+    # GIVEN a table made outside PolarBase with a two-column primary key
+    name = f"t_{uuid.uuid4().hex[:10]}"
+    pg.execute(
+        f'CREATE TABLE "{name}" (region text, code int, label text, PRIMARY KEY (region, code))'
+    )
+
+    async def scenario(runtime: Runtime) -> tuple[list[Change], dict[str, Any]]:
+        heard: list[Change] = []
+        runtime.changes.listen(heard.append)
+        principal = Principal.system()
+        rows = [
+            {"region": "eu", "code": 1},
+            {"region": "eu", "code": 2},
+            {"region": "us", "code": 1},
+        ]
+        await runtime.records.create_records(principal, name, rows, bulk=True)
+        updated = await runtime.records.update_where(
+            principal, name, {"region": "eu"}, {"label": "europe"}
+        )
+        deleted = await runtime.records.delete_where(principal, name, {"code": 1})
+        return heard, {"updated": orjson.loads(updated), "deleted": orjson.loads(deleted)}
+
+    try:
+        heard, results = run_services(scenario)
+    finally:
+        pg.execute(f'DROP TABLE "{name}"')
+    assert [change.action for change in heard] == [
+        ChangeAction.INSERT,
+        ChangeAction.UPDATE,
+        ChangeAction.DELETE,
+    ]
+    assert heard[0].keys == (
+        {"region": "eu", "code": 1},
+        {"region": "eu", "code": 2},
+        {"region": "us", "code": 1},
+    )
+    assert sorted(key["code"] for key in heard[1].keys) == [1, 2]
+    assert results["updated"]["updatedCount"] == 2
+    assert results["deleted"]["deletedIds"] == [
+        {"region": "eu", "code": 1},
+        {"region": "us", "code": 1},
+    ]
+    assert heard[2].keys == tuple(results["deleted"]["deletedIds"])
+
+
+def test_a_listener_sees_the_new_column_when_add_column_is_announced(run_services):
+    name = f"t_{uuid.uuid4().hex[:10]}"
+
+    async def scenario(runtime: Runtime) -> list[str]:
+        principal = Principal.system()
+        await runtime.tables.create_table(principal, TableDefinition(name=name))
+        seen: list[str] = []
+
+        async def look(change: Change) -> None:
+            shape = await runtime.tables.get_table(principal, change.table.name)
+            seen.extend(column.name for column in shape.columns)
+
+        runtime.changes.listen(look)
+        await runtime.tables.add_column(
+            principal, name, ColumnDefinition(name="title", dataType="text")
+        )
+        await runtime.tables.delete_table(principal, name)
+        return seen
+
+    assert "title" in run_services(scenario)

@@ -14,7 +14,6 @@ from polarbase.query import (
     decode_cursor,
     parse_expand,
     parse_fields,
-    parse_filter_text,
     parse_sort,
 )
 from polarbase.query.request import encode_cursor
@@ -151,17 +150,16 @@ def test_bad_expand_is_refused(spec, words):
     assert words in caught.value.message
 
 
-# --- filter text ------------------------------------------------------------------------------
+# --- lists ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text", [None, "", "   "])
-def test_blank_filter_is_none(text):
-    assert parse_filter_text(text, DEALS) is None
-
-
-def test_filter_that_is_not_json_is_refused():
-    with pytest.raises(InvalidFilterError, match='"filter" must be a valid JSON string'):
-        parse_filter_text("{title: x}", DEALS)
+def test_fields_and_sort_take_a_list_as_well_as_comma_separated_text():
+    # Doors other than REST (MCP, the agent) hold lists, not query text.
+    assert parse_fields(["stage", "title"], DEALS) == parse_fields("stage,title", DEALS)
+    assert parse_sort(["title:desc", "-stage"], DEALS, KEY) == parse_sort(
+        "title:desc,-stage", DEALS, KEY
+    )
+    assert parse_fields([], DEALS) == DEALS.columns
 
 
 # --- cursors ----------------------------------------------------------------------------------

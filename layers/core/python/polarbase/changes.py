@@ -31,10 +31,6 @@ class ChangeAction(StrEnum):
     CREATE_INDEX = "create_index"
     DROP_INDEX = "drop_index"
 
-    @property
-    def is_record_change(self) -> bool:
-        return self in (ChangeAction.INSERT, ChangeAction.UPDATE, ChangeAction.DELETE)
-
 
 class Change:
     """One committed write: which table, what happened, to which records, and who did it.
@@ -47,7 +43,7 @@ class Change:
         (TableName(schema='public', name='people'), <ChangeAction.DELETE: 'delete'>, (3, 4), 12)
     """
 
-    __slots__ = ("_keys", "_result", "action", "actor", "at", "key_column", "name", "table")
+    __slots__ = ("_decoded", "_result", "action", "actor", "at", "key_columns", "name", "table")
 
     def __init__(
         self,
@@ -56,7 +52,7 @@ class Change:
         actor: int | str,
         *,
         result: str | None = None,
-        key_column: str | None = None,
+        key_columns: tuple[str, ...] = (),
         name: str | None = None,
     ) -> None:
         self.table = table
@@ -64,25 +60,40 @@ class Change:
         self.actor = actor
         self.name = name
         """The column or index a schema change is about (the new name after a rename)."""
-        self.key_column = key_column
+        self.key_columns = key_columns
+        """The table's primary key columns (none for a table without a primary key)."""
         self.at = time.time()
         self._result = result
-        self._keys: tuple[Any, ...] | None = None
+        self._decoded: dict[str, Any] | None = None
+
+    def _body(self) -> dict[str, Any]:
+        if self._decoded is None:
+            self._decoded = orjson.loads(self._result) if self._result is not None else {}
+        return self._decoded
+
+    @property
+    def count(self) -> int:
+        """How many records the write changed (0 for a schema change)."""
+        body = self._body()
+        return int(
+            body.get("insertedCount") or body.get("updatedCount") or body.get("deletedCount") or 0
+        )
 
     @property
     def keys(self) -> tuple[Any, ...]:
-        """Keys of the records written (empty for schema changes and tables without a key)."""
-        if self._keys is None:
-            self._keys = self._read_keys()
-        return self._keys
-
-    def _read_keys(self) -> tuple[Any, ...]:
-        if self._result is None or self.key_column is None:
+        """The keys of the records written: each a value for a single-column primary key, an
+        object of the key's columns for a composite one; empty for schema changes and tables
+        without a primary key."""
+        if not self.key_columns:
             return ()
-        result = orjson.loads(self._result)
+        body = self._body()
         if self.action is ChangeAction.DELETE:
-            return tuple(result.get("deletedIds", ()))
-        return tuple(row.get(self.key_column) for row in result.get("returning", ()))
+            return tuple(body.get("deletedIds", ()))
+        rows = body.get("returning", ())
+        if len(self.key_columns) == 1:
+            (column,) = self.key_columns
+            return tuple(row.get(column) for row in rows)
+        return tuple({column: row.get(column) for column in self.key_columns} for row in rows)
 
     def __repr__(self) -> str:
         return f"Change({self.table}, {self.action.value}, actor={self.actor!r})"

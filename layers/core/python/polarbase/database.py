@@ -66,6 +66,7 @@ class Database:
         self._check_connections = check_connections
         self._pool: AsyncConnectionPool | None = None
         self._idle_check: asyncio.Task[None] | None = None
+        self._opening = asyncio.Lock()
 
     @property
     def pool(self) -> AsyncConnectionPool:
@@ -77,6 +78,11 @@ class Database:
         """Open the pool (idempotent); the first connection is made here, never at import."""
         if self._pool is not None:
             return
+        async with self._opening:  # a health check and a request may both find it closed
+            if self._pool is None:
+                self._pool = await self._open_pool()
+
+    async def _open_pool(self) -> AsyncConnectionPool:
         conninfo = self._conninfo() if callable(self._conninfo) else self._conninfo
         pool = AsyncConnectionPool(
             conninfo,
@@ -103,7 +109,10 @@ class Database:
             await pool.close()
             _log.warning("cannot connect to the database")
             raise DatabaseUnavailableError("cannot connect to the database; try again") from None
-        self._pool = pool
+        except BaseException:  # cancelled (a timed-out health check): leave no pool running
+            await pool.close()
+            raise
+        return pool
 
     async def close(self) -> None:
         if self._idle_check is not None:
@@ -144,7 +153,10 @@ class Database:
         self, connection: AsyncConnection[Any], statement: Statement
     ) -> str | None:
         try:
-            cursor = await connection.execute(_query(statement.query), statement.params or None)
+            # psycopg runs any Composable (it calls as_bytes); its stubs name SQL and Composed.
+            cursor = await connection.execute(
+                cast("sql.Composed", statement.query), statement.params or None
+            )
             row = await cursor.fetchone()
         except psycopg.Error as error:
             raise self._translate(error, statement.table) from error
@@ -183,7 +195,7 @@ class Database:
     ) -> None:
         for query in statements:
             try:
-                await connection.execute(_query(query), prepare=False)
+                await connection.execute(cast("sql.Composed", query), prepare=False)
             except psycopg.Error as error:
                 raise self._translate(error) from error
 
@@ -218,9 +230,3 @@ class Database:
 def _log_failed_check(task: asyncio.Task[None]) -> None:
     if not task.cancelled() and task.exception() is not None:
         _log.warning("checking the idle connections failed: %r", task.exception())
-
-
-def _query(composed: sql.Composable) -> sql.Composed:
-    """A composed statement as ``execute`` is typed to take it. psycopg runs any Composable
-    (it calls ``as_bytes``); its stubs only name ``SQL`` and ``Composed``."""
-    return cast("sql.Composed", composed)

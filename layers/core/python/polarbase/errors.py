@@ -354,6 +354,8 @@ def translate_database_error(
         return SchemaChangedError(
             f"{_first_line(exc)}: the table changed while the request ran; try again"
         )
+    if state.startswith("54"):  # program limit exceeded: too many columns, too complex
+        return RuleViolationError(f"{_first_line(exc)}: a limit of PostgreSQL")
     if state.startswith("22"):  # data exception: bad value for the column's type
         return InvalidInputError(_first_line(exc))
     if state in ("42P07", "42701", "42710"):  # duplicate table / column / object

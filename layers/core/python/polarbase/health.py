@@ -57,8 +57,9 @@ async def _timed(name: str, probe: Awaitable[None]) -> DependencyCheck:
 
 
 async def _metadata(runtime: Runtime) -> None:
-    # The store reads a local file or makes a blocking S3 call: off the event loop.
-    await asyncio.to_thread(runtime.store.check)
+    # On the loop, like every other use of the store: it is not shared with a thread. Locally a
+    # file read; on AWS a conditional GET, and a function serves one request at a time.
+    runtime.store.check()
 
 
 async def check_dependencies(runtime: Runtime) -> list[DependencyCheck]:

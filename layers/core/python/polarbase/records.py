@@ -36,7 +36,6 @@ from .query import (
     parse_expand,
     parse_fields,
     parse_filter,
-    parse_filter_text,
     parse_sort,
     update_by_id_statement,
     update_by_key_statement,
@@ -101,12 +100,17 @@ class RecordService:
                     raise TableNotFoundError(name) from None
         return None  # pragma: no cover
 
-    def _readable(self, principal: Principal, name: str) -> TableName:
+    def readable(self, principal: Principal, name: str) -> TableName:
+        """The table ``name``, after checking that ``principal`` may read it (403 otherwise).
+
+        Every method checks this itself; a door may call it first, before it reads a body.
+        """
         ref = self._ref(name)
         principal.check_read(ref)
         return ref
 
-    def _writable(self, principal: Principal, name: str) -> TableName:
+    def writable(self, principal: Principal, name: str) -> TableName:
+        """The table ``name``, after checking that ``principal`` may write it (403 otherwise)."""
         ref = self._ref(name)
         principal.check_write(ref)
         return ref
@@ -148,17 +152,20 @@ class RecordService:
         principal: Principal,
         name: str,
         *,
-        fields: str | None = None,
-        filter_text: str | None = None,
+        fields: Sequence[str] | None = None,
+        where: Any = None,
         search: str | None = None,
-        sort: str | None = None,
+        sort: Sequence[str] | None = None,
         expand: Sequence[str] = (),
         page: int = 1,
         limit: int | None = None,
         after: str | None = None,
         count: CountMode = "exact",
     ) -> str:
-        ref = self._readable(principal, name)
+        """A page of records: ``fields`` and ``sort`` as lists (``"col:desc"`` or ``"-col"``),
+        ``where`` a WhereFilter as a decoded JSON value, ``after`` a cursor of an earlier page.
+        """
+        ref = self.readable(principal, name)
         if not 1 <= page <= _MAX_PAGE:
             raise InvalidInputError(f"page: must be between 1 and {_MAX_PAGE}")
         if search is not None and "\x00" in search:
@@ -182,7 +189,7 @@ class RecordService:
                 table=table,
                 key=key,
                 fields=parse_fields(fields, table),
-                filter=parse_filter_text(filter_text, table),
+                filter=parse_filter(where, table),
                 search=search.strip() if search and search.strip() else None,
                 sort=sort_keys,
                 expand=parse_expand(expand, table, targets),
@@ -225,10 +232,10 @@ class RecordService:
         name: str,
         record_id: Any,
         *,
-        fields: str | None = None,
+        fields: Sequence[str] | None = None,
         expand: Sequence[str] = (),
     ) -> str:
-        table = await self.catalog.table(self._readable(principal, name))
+        table = await self.catalog.table(self.readable(principal, name))
         targets = await self._expansion_targets(table, expand, principal)
 
         def build(table: Table) -> Statement:
@@ -249,7 +256,7 @@ class RecordService:
     async def create_records(
         self, principal: Principal, name: str, records: Any, *, bulk: bool
     ) -> str:
-        self._writable(principal, name)
+        self.writable(principal, name)
         if bulk:
             if not isinstance(records, list):
                 raise InvalidInputError("body: must be a JSON array of records")
@@ -271,7 +278,7 @@ class RecordService:
     async def update_record(
         self, principal: Principal, name: str, record_id: Any, data: Any
     ) -> str:
-        self._writable(principal, name)
+        self.writable(principal, name)
 
         def build(table: Table) -> Statement:
             key = self._key(table)
@@ -284,17 +291,19 @@ class RecordService:
             raise RecordNotFoundError(name, record_id)
         return result
 
-    def _changes(self, table: Table, key: Column, data: Any, where: str) -> dict[str, Any]:
+    def _changes(self, table: Table, key: Column | None, data: Any, where: str) -> dict[str, Any]:
         if not isinstance(data, dict):
             raise InvalidInputError(f"{where}data must be a JSON object of column values")
-        # As in the original, the key in the body is ignored: records are addressed by the path.
-        changes = check_record(table, {k: v for k, v in data.items() if k != key.name}, where)
+        # As in the original, the key in the body is ignored: records are addressed by the path
+        # (or by the filter).
+        skipped = key.name if key is not None else None
+        changes = check_record(table, {k: v for k, v in data.items() if k != skipped}, where)
         if not changes:
             raise InvalidInputError(f"{where}data: send at least one column to change")
         return changes
 
     async def update_records(self, principal: Principal, name: str, items: Any) -> str:
-        self._writable(principal, name)
+        self.writable(principal, name)
         if not isinstance(items, list):
             raise InvalidInputError("body: must be a JSON array of {id, data} objects")
         self._check_size(len(items), "body")
@@ -322,7 +331,7 @@ class RecordService:
 
     async def update_where(self, principal: Principal, name: str, where: Any, data: Any) -> str:
         """Update every record matching a WhereFilter (the MCP and agent path)."""
-        self._writable(principal, name)
+        self.writable(principal, name)
 
         def build(table: Table) -> Statement:
             node = parse_filter(where, table)
@@ -331,7 +340,7 @@ class RecordService:
             params = Params()
             condition = filter_condition(node, params)
             return update_where_statement(
-                table, self._changes(table, self._key(table), data, ""), condition, params
+                table, self._changes(table, table.key_column, data, ""), condition, params
             )
 
         result = await self._run(name, build, (principal, ChangeAction.UPDATE))
@@ -339,7 +348,7 @@ class RecordService:
         return result
 
     async def delete_record(self, principal: Principal, name: str, record_id: Any) -> str:
-        self._writable(principal, name)
+        self.writable(principal, name)
 
         def build(table: Table) -> Statement:
             key = self._key(table)
@@ -356,7 +365,7 @@ class RecordService:
 
     async def delete_records(self, principal: Principal, name: str, ids: Any) -> str:
         """Delete by key; the result lists the keys removed (``deletedIds``)."""
-        self._writable(principal, name)
+        self.writable(principal, name)
         if not isinstance(ids, list):
             raise InvalidInputError('ids: must be a JSON array, as in {"ids": [1, 2]}')
         self._check_size(len(ids), "ids")
@@ -372,7 +381,7 @@ class RecordService:
         return result
 
     async def delete_where(self, principal: Principal, name: str, where: Any) -> str:
-        self._writable(principal, name)
+        self.writable(principal, name)
 
         def build(table: Table) -> Statement:
             node = parse_filter(where, table)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from psycopg import sql
@@ -18,25 +17,17 @@ from .errors import (
     RuleViolationError,
     TableNotFoundError,
 )
-from .schema import (
-    Column,
-    ColumnDefinition,
-    Index,
-    IndexDefinition,
-    Table,
-    TableDefinition,
-    TableName,
-    TableUpdate,
-    column_definition,
-    ddl,
-)
+from .schema import Column, Index, Table, TableName, ddl
 from .schema.fields import DdlContext
 from .schema.formula import compile_formula
+from .schema.key_types import ID_KEY_TYPES, reference_storage
+from .schema.model import MAX_COLUMNS
 
 if TYPE_CHECKING:
     from .auth import Principal
     from .catalog import Catalog
     from .metadata import MetadataStore, PresentationRepository
+    from .schema import ColumnDefinition, IndexDefinition, TableDefinition, TableUpdate
     from .writes import WritePath
 
 __all__ = ["TableService"]
@@ -44,37 +35,6 @@ __all__ = ["TableService"]
 # Route segments under /rest/db that a table of the same name would shadow.
 RESERVED_TABLE_NAMES = frozenset({"tables", "indexes"})
 _DOMAIN_FOR_TYPE = {"email": "email_address", "url": "url_address", "attachment": "attachment"}
-_VARCHAR_SIZE = re.compile(r"^character varying\((\d+)\)$")
-_CHAR_SIZE = re.compile(r"^character\((\d+)\)$")
-_KEY_TYPES = {
-    "int2": sql.SQL("smallint"),
-    "int4": sql.SQL("integer"),
-    "int8": sql.SQL("bigint"),
-    "uuid": sql.SQL("uuid"),
-    "text": sql.SQL("text"),
-    "numeric": sql.SQL("numeric"),
-}
-_ID_KEY_TYPES = {
-    "integer": sql.SQL("integer"),
-    "biginteger": sql.SQL("bigint"),
-    "uuid": sql.SQL("uuid"),
-    "shortid": sql.SQL("varchar(16)"),
-}
-
-
-def _key_storage(column: Column) -> sql.Composable:
-    """The type a reference to ``column`` is stored in."""
-    if column.base_type in _KEY_TYPES and not column.is_array:
-        return _KEY_TYPES[column.base_type]
-    for pattern, template in ((_VARCHAR_SIZE, "varchar({})"), (_CHAR_SIZE, "char({})")):
-        found = pattern.match(column.pg_type)
-        if found:
-            return sql.SQL(template).format(sql.Literal(int(found.group(1))))
-    if column.base_type == "varchar":
-        return sql.SQL("varchar")
-    raise RuleViolationError(
-        f"column '{column.name}' ({column.pg_type}) cannot be the target of a reference"
-    )
 
 
 class TableService:
@@ -128,10 +88,16 @@ class TableService:
         principal.check_read(ref)
         return await self.catalog.table(ref)
 
+    def check_schema_change(self, principal: Principal, name: str | None = None) -> None:
+        """403 unless ``principal`` may change the schema (of table ``name``, when given).
+
+        Every method checks this itself; a door may call it first, before it reads a body.
+        """
+        principal.check_schema_change(self.schema, self.ref(name) if name is not None else None)
+
     async def _writable_table(self, principal: Principal, name: str) -> Table:
-        ref = self.ref(name)
-        principal.check_schema_change(self.schema, ref)
-        return await self.catalog.table(ref)
+        self.check_schema_change(principal, name)
+        return await self.catalog.table(self.ref(name))
 
     async def create_table(self, principal: Principal, definition: TableDefinition) -> Table:
         ref = self.ref(definition.name)
@@ -152,9 +118,7 @@ class TableService:
             await self._check_virtual(column)
         await self.writes.change_schema(
             statements,
-            principal,
             ref,
-            ChangeAction.CREATE_TABLE,
             domains=[_DOMAIN_FOR_TYPE.get(column.dataType, "") for column in columns],
         )
         self._changed(ref)
@@ -168,6 +132,7 @@ class TableService:
                 self._save_presentation(table, table.column(column.name), column)
         if definition.presentation is not None or any(c.presentation for c in columns):
             table = await self.catalog.reload(ref)
+        await self.writes.announce(principal, ref, ChangeAction.CREATE_TABLE)
         return table
 
     async def update_table(self, principal: Principal, name: str, update: TableUpdate) -> Table:
@@ -187,23 +152,26 @@ class TableService:
             if await self.catalog.find(new_ref) is not None:
                 raise AlreadyExistsError(f"table '{update.name}' already exists")
             statements += ddl.rename_table_statements(table, update.name)
-        await self.writes.change_schema(statements, principal, new_ref, ChangeAction.ALTER_TABLE)
-        if "presentation" in sent:
-            ui_name = update.presentation.uiName if update.presentation is not None else None
+        await self.writes.change_schema(statements, ref)
+        ui_name = update.presentation.uiName if update.presentation is not None else None
+        renamed_ui = "presentation" in sent and ui_name != table.ui_name
+        if renamed_ui:
             self.presentations.set_table(self.schema, table.oid, new_ref.name, ui_name)
+        if not statements and not renamed_ui:
+            return table  # the original's client sends its whole form: nothing changed
         self._changed(ref, new_ref)
-        return await self.catalog.table(new_ref)
+        changed = await self.catalog.table(new_ref)
+        await self.writes.announce(principal, new_ref, ChangeAction.ALTER_TABLE)
+        return changed
 
     async def delete_table(self, principal: Principal, name: str, *, cascade: bool = False) -> None:
         table = await self._writable_table(principal, name)
         await self.writes.change_schema(
-            [ddl.drop_table_statement(table.ref, cascade=cascade)],
-            principal,
-            table.ref,
-            ChangeAction.DROP_TABLE,
+            [ddl.drop_table_statement(table.ref, cascade=cascade)], table.ref
         )
         self.presentations.forget_table(self.schema, table.oid)
         self._changed(table.ref)
+        await self.writes.announce(principal, table.ref, ChangeAction.DROP_TABLE)
 
     # --- columns ----------------------------------------------------------------------------
 
@@ -220,12 +188,7 @@ class TableService:
         statements = ddl.add_column_statements(table.ref, definition, context)
         await self._check_virtual(definition)
         await self.writes.change_schema(
-            statements,
-            principal,
-            table.ref,
-            ChangeAction.ADD_COLUMN,
-            name=definition.name,
-            domains=[_DOMAIN_FOR_TYPE.get(definition.dataType, "")],
+            statements, table.ref, domains=[_DOMAIN_FOR_TYPE.get(definition.dataType, "")]
         )
         self._changed(table.ref)
         table = await self.catalog.table(table.ref)
@@ -234,6 +197,9 @@ class TableService:
             table = await self.catalog.reload(table.ref)
         column = table.column(definition.name)
         assert column is not None
+        await self.writes.announce(
+            principal, table.ref, ChangeAction.ADD_COLUMN, name=definition.name
+        )
         return column
 
     async def alter_column(
@@ -257,16 +223,13 @@ class TableService:
         try:
             names = [c.name for c in table.columns if c.name != column_name] + [definition.name]
             context = await self._context(table.ref, definition, names, table=table)
+            from .schema import column_definition  # pydantic: not on the records path
+
             statements = ddl.alter_column_statements(
                 table, current, definition, context, column_definition(current)
             )
             await self.writes.change_schema(
-                statements,
-                principal,
-                table.ref,
-                ChangeAction.ALTER_COLUMN,
-                name=definition.name,
-                domains=[_DOMAIN_FOR_TYPE.get(definition.dataType, "")],
+                statements, table.ref, domains=[_DOMAIN_FOR_TYPE.get(definition.dataType, "")]
             )
         except PolarBaseError:
             if save_presentation_on_failure and definition.presentation is not None:
@@ -284,6 +247,9 @@ class TableService:
             table = await self.catalog.reload(table.ref)
             column = table.column(definition.name)
             assert column is not None
+        await self.writes.announce(
+            principal, table.ref, ChangeAction.ALTER_COLUMN, name=definition.name
+        )
         return column
 
     async def drop_column(self, principal: Principal, table_name: str, column_name: str) -> None:
@@ -292,14 +258,11 @@ class TableService:
         if column is None:
             raise ColumnNotFoundError(table.name, column_name)
         await self.writes.change_schema(
-            [ddl.drop_column_statement(table.ref, column_name)],
-            principal,
-            table.ref,
-            ChangeAction.DROP_COLUMN,
-            name=column_name,
+            [ddl.drop_column_statement(table.ref, column_name)], table.ref
         )
         self.presentations.forget_column(self.schema, table.oid, column.attnum)
         self._changed(table.ref)
+        await self.writes.announce(principal, table.ref, ChangeAction.DROP_COLUMN, name=column_name)
 
     # --- indexes ----------------------------------------------------------------------------
 
@@ -328,13 +291,12 @@ class TableService:
                     f"columnNames: unknown column '{name}' in table '{table.name}'"
                 )
         await self.writes.change_schema(
-            [ddl.create_index_statement(self.schema, definition)],
-            principal,
-            table.ref,
-            ChangeAction.CREATE_INDEX,
-            name=definition.name,
+            [ddl.create_index_statement(self.schema, definition)], table.ref
         )
         self._changed(table.ref)
+        await self.writes.announce(
+            principal, table.ref, ChangeAction.CREATE_INDEX, name=definition.name
+        )
         return definition
 
     async def drop_index(self, principal: Principal, name: str) -> None:
@@ -343,14 +305,9 @@ class TableService:
         owner = next((t for t in tables for index in t.indexes if index.name == name), None)
         if owner is None:
             raise IndexNotFoundError(name)
-        await self.writes.change_schema(
-            [ddl.drop_index_statement(self.schema, name)],
-            principal,
-            owner.ref,
-            ChangeAction.DROP_INDEX,
-            name=name,
-        )
+        await self.writes.change_schema([ddl.drop_index_statement(self.schema, name)], owner.ref)
         self._changed(owner.ref)
+        await self.writes.announce(principal, owner.ref, ChangeAction.DROP_INDEX, name=name)
 
     # --- helpers ----------------------------------------------------------------------------
 
@@ -391,7 +348,7 @@ class TableService:
                     f"foreignKey of column '{definition.name}': a new table can only refer to "
                     "its own 'id'"
                 )
-            return _ID_KEY_TYPES[id_type]
+            return ID_KEY_TYPES[id_type]
         target_table = (
             table if target.table == ref.name else await self.catalog.find(self.ref(target.table))
         )
@@ -405,7 +362,7 @@ class TableService:
                 f"foreignKey of column '{definition.name}': column '{target.column.name}' not "
                 f"found in table '{target.table}'"
             )
-        return _key_storage(target_column)
+        return reference_storage(target_column)
 
     async def _check_virtual(self, definition: ColumnDefinition) -> None:
         formula = definition.formula
@@ -448,6 +405,12 @@ def _checked_column_names(definition: TableDefinition) -> list[str]:
         for name in ("created_at", "updated_at"):
             made[name] = f"'{name}' is made by timestamps: true (send timestamps: false to own it)"
     names = list(made)
+    total = len(names) + len(definition.columns)
+    if total > MAX_COLUMNS:
+        raise InvalidInputError(
+            f"columns: {len(definition.columns)} columns and {len(names)} made by idType and "
+            f"timestamps is more than PostgreSQL's limit of {MAX_COLUMNS}"
+        )
     seen: set[str] = set()
     for column in definition.columns:
         if column.name in made:

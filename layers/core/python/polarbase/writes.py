@@ -20,15 +20,18 @@ __all__ = ["WritePath"]
 
 
 class WritePath:
-    """Runs writes and hands a ``Change`` to the notifier's listeners once they committed.
+    """Runs writes, and hands a ``Change`` to the notifier's listeners once they committed.
 
-    Record writes are one statement (its own transaction); schema changes are a list of DDL
-    statements in one transaction. Nothing is announced for a write that failed, and a write
-    is announced only after its commit, so a listener never sees a change that can vanish.
+    Record writes are one statement (its own transaction), announced here when they wrote at
+    least one record. Schema changes are DDL in one transaction (``change_schema``); the table
+    service announces them (``announce``) once everything that goes with them is done: the
+    shape cache cleared, the metadata written. Nothing is announced for a write that failed or
+    changed nothing, so a listener never hears of a change that did not happen.
 
     Example:
         >>> body = await writes.write_records(statement, principal, ChangeAction.INSERT)
-        >>> await writes.change_schema(statements, principal, ref, ChangeAction.DROP_TABLE)
+        >>> await writes.change_schema(statements, ref)
+        >>> await writes.announce(principal, ref, ChangeAction.DROP_TABLE)
     """
 
     def __init__(self, database: Database, notifier: ChangeNotifier) -> None:
@@ -44,30 +47,24 @@ class WritePath:
         result = await self.database.fetch_text(statement)
         assert result is not None, "a write statement always returns its result"
         if self.notifier.has_listeners:
-            key = table.key_column
-            await self.notifier.publish(
-                Change(
-                    table.ref,
-                    action,
-                    principal.actor,
-                    result=result,
-                    key_column=key.name if key is not None else None,
-                )
+            change = Change(
+                table.ref, action, principal.actor, result=result, key_columns=table.primary_key
             )
+            if change.count > 0:
+                await self.notifier.publish(change)
         return result
 
     async def change_schema(
         self,
         statements: Sequence[sql.Composable],
-        principal: Principal,
         table: TableName,
-        action: ChangeAction,
         *,
-        name: str | None = None,
         domains: Sequence[str] = (),
     ) -> None:
         """Run DDL in one transaction, first creating the ``domains`` (of ``DOMAIN_NAMES``)
-        that the schema lacks; then announce the change of ``table``."""
+        that ``table``'s schema lacks. Nothing to run, nothing done."""
+        if not statements:
+            return
         async with self.database.transaction() as connection:
             wanted = sorted({domain for domain in domains if domain in DOMAIN_NAMES})
             if wanted:
@@ -82,5 +79,15 @@ class WritePath:
                     ],
                 )
             await self.database.execute_on(connection, statements)
+
+    async def announce(
+        self,
+        principal: Principal,
+        table: TableName,
+        action: ChangeAction,
+        *,
+        name: str | None = None,
+    ) -> None:
+        """Tell the listeners about a committed schema change of ``table``."""
         if self.notifier.has_listeners:
             await self.notifier.publish(Change(table, action, principal.actor, name=name))

@@ -61,6 +61,10 @@ class KeyService:
             expires_at=expires_at,
         )
 
+    def check_admin(self, principal: Principal) -> None:
+        """403 unless ``principal`` may manage keys; a door may call it before reading a body."""
+        principal.check_super_admin()
+
     def list(self, principal: Principal) -> list[ApiKey]:
         principal.check_super_admin()
         return self.keys.list()

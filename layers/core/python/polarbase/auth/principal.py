@@ -6,9 +6,11 @@ from dataclasses import dataclass
 
 from ..errors import ScopeDeniedError
 from ..schema import TableName
-from .keys import ApiKey, KeyStore, Scope
+from .keys import ApiKey, Scope
 
-__all__ = ["Principal"]
+__all__ = ["SYSTEM_ACTOR", "Principal"]
+
+SYSTEM_ACTOR = "system"
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,8 +39,17 @@ class Principal:
 
     @classmethod
     def system(cls, door: Scope = Scope.REST) -> Principal:
-        """PolarBase acting on its own behalf (the demo loader, the command line): every right."""
-        return cls(KeyStore.super_admin(""), door)
+        """PolarBase acting on its own behalf (the demo loader, the command line): every right
+        over data and schema, no key management, and ``actor`` "system" in change events."""
+        key = ApiKey(
+            id=SYSTEM_ACTOR,
+            name="PolarBase",
+            key_hash="",
+            prefix="",
+            schema_name=None,
+            scopes=frozenset(Scope),
+        )
+        return cls(key, door)
 
     @property
     def actor(self) -> int | str:

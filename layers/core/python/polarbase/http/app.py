@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 __all__ = ["REST_PREFIX", "PolarBaseApp", "StartMode", "create_app"]
 
 REST_PREFIX = "/rest"
+HEALTH_PATH = "/health"
 
 
 StartMode = Literal["lifespan", "first-request", "caller"]
@@ -57,9 +58,11 @@ class PolarBaseApp:
             try:
                 await runtime.start()
             except PolarBaseError as error:
-                response = polarbase_error_response(error, scope["method"], scope["path"])
-                await response(scope, receive, send)
-                return
+                # /health reports what is down itself, with each dependency checked.
+                if scope["path"] != HEALTH_PATH:
+                    response = polarbase_error_response(error, scope["method"], scope["path"])
+                    await response(scope, receive, send)
+                    return
         if scope["type"] == "http" and self.data.claims(scope["path"]):
             await self.data(scope, receive, send)
         else:

@@ -22,7 +22,7 @@ from ..errors import MethodNotAllowedError, NotFoundError, PolarBaseError
 from .body import read_json
 from .errors import polarbase_error_response, unexpected_error_response
 from .memory import LARGE_BODY_BYTES, release_memory
-from .params import choice_param, content_length, int_param
+from .params import choice_param, content_length, int_param, json_param, list_param
 from .responses import envelope_text
 
 if TYPE_CHECKING:
@@ -122,10 +122,10 @@ class DataApp:
         return await self.records.list_records(
             principal,
             call.table,
-            fields=query.get("fields"),
-            filter_text=query.get("filter"),
+            fields=list_param(query, "fields"),
+            where=json_param(query, "filter"),
             search=query.get("search"),
-            sort=query.get("sort"),
+            sort=list_param(query, "sort"),
             expand=query.getlist("expand"),
             page=int_param(query, "page", 1) or 0,
             limit=int_param(query, "limit", None),
@@ -139,28 +139,31 @@ class DataApp:
             principal,
             call.table,
             call.rest,
-            fields=call.query.get("fields"),
+            fields=list_param(call.query, "fields"),
             expand=call.query.getlist("expand"),
         )
 
-    async def _create(self, call: _Call) -> str:
+    async def _writer_and_body(self, call: _Call) -> tuple[Principal, Any]:
+        """The caller, checked for write rights on the table before its body is read: a key
+        that may not write is refused without the server reading what it sent."""
         principal = self._principal(call)
-        body = await self._body(call)
+        self.records.writable(principal, call.table)
+        return principal, await self._body(call)
+
+    async def _create(self, call: _Call) -> str:
+        principal, body = await self._writer_and_body(call)
         return await self.records.create_records(principal, call.table, body, bulk=False)
 
     async def _bulk_create(self, call: _Call) -> str:
-        principal = self._principal(call)
-        body = await self._body(call)
+        principal, body = await self._writer_and_body(call)
         return await self.records.create_records(principal, call.table, body, bulk=True)
 
     async def _update(self, call: _Call) -> str:
-        principal = self._principal(call)
-        body = await self._body(call)
+        principal, body = await self._writer_and_body(call)
         return await self.records.update_record(principal, call.table, call.rest, body)
 
     async def _bulk_update(self, call: _Call) -> str:
-        principal = self._principal(call)
-        body = await self._body(call)
+        principal, body = await self._writer_and_body(call)
         return await self.records.update_records(principal, call.table, body)
 
     async def _delete(self, call: _Call) -> str:
@@ -168,7 +171,6 @@ class DataApp:
         return await self.records.delete_record(principal, call.table, call.rest)
 
     async def _bulk_delete(self, call: _Call) -> str:
-        principal = self._principal(call)
-        body = await self._body(call)
+        principal, body = await self._writer_and_body(call)
         ids = body.get("ids") if isinstance(body, dict) else body
         return await self.records.delete_records(principal, call.table, ids)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
+import orjson
 from starlette.datastructures import QueryParams
 
-from ..errors import InvalidInputError
+from ..errors import InvalidFilterError, InvalidInputError
 from ..query import parse_integer_text
 
-__all__ = ["bool_param", "choice_param", "content_length", "int_param"]
+__all__ = ["bool_param", "choice_param", "content_length", "int_param", "json_param", "list_param"]
 
 T = TypeVar("T", bound=str)
 
@@ -55,3 +56,22 @@ def bool_param(params: QueryParams, name: str, default: bool = False) -> bool:
     if lowered in ("false", "0", "no", "off"):
         return False
     raise InvalidInputError(f"{name}: '{raw[:40]}' must be true or false")
+
+
+def list_param(params: QueryParams, name: str) -> list[str] | None:
+    """A comma-separated list (``fields=a,b``); None when absent or blank."""
+    raw = params.get(name)
+    if raw is None or not raw.strip():
+        return None
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def json_param(params: QueryParams, name: str) -> Any:
+    """A JSON value (``filter={"age": {"gte": 18}}``); None when absent or blank."""
+    raw = params.get(name)
+    if raw is None or not raw.strip():
+        return None
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        raise InvalidFilterError(f'query parameter "{name}" must be a valid JSON string') from None

@@ -13,7 +13,6 @@ from .request import (
     expand_requests,
     parse_expand,
     parse_fields,
-    parse_filter_text,
     parse_sort,
 )
 from .statement import Params, Statement
@@ -62,7 +61,6 @@ __all__ = [
     "parse_expand",
     "parse_fields",
     "parse_filter",
-    "parse_filter_text",
     "parse_integer_text",
     "parse_sort",
     "searchable_columns",

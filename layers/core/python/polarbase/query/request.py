@@ -6,7 +6,7 @@ import base64
 import binascii
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
@@ -15,7 +15,7 @@ import orjson
 
 from ..errors import InvalidFilterError, InvalidInputError
 from ..schema.model import Column, Table
-from .filter import FilterNode, parse_filter
+from .filter import FilterNode
 from .projection import Expansion
 from .values import UnfitValueError, coerce_value
 
@@ -28,7 +28,6 @@ __all__ = [
     "expand_requests",
     "parse_expand",
     "parse_fields",
-    "parse_filter_text",
     "parse_sort",
 ]
 
@@ -61,23 +60,19 @@ class ListRequest:
     count: CountMode = "exact"
 
 
-def parse_filter_text(text: str | None, table: Table) -> FilterNode | None:
-    """The ``filter`` query parameter: a JSON WhereFilter."""
-    if text is None or not text.strip():
-        return None
-    try:
-        raw = orjson.loads(text)
-    except orjson.JSONDecodeError:
-        raise InvalidFilterError('query parameter "filter" must be a valid JSON string') from None
-    return parse_filter(raw, table)
+def _names(names: str | Sequence[str] | None) -> list[str]:
+    """A list of names, or one comma-separated text of them (as a query parameter has them)."""
+    if names is None:
+        return []
+    items = names.split(",") if isinstance(names, str) else names
+    return [item.strip() for item in items if item.strip()]
 
 
-def parse_fields(text: str | None, table: Table) -> tuple[Column, ...]:
-    """``fields=a,b``: those columns in that order; every column when absent."""
-    if text is None or not text.strip():
-        return table.columns
+def parse_fields(names: str | Sequence[str] | None, table: Table) -> tuple[Column, ...]:
+    """The columns to return (``["a", "b"]`` or ``"a,b"``), in that order; every column when
+    none is named."""
     columns: list[Column] = []
-    for name in (part.strip() for part in text.split(",")):
+    for name in _names(names):
         if not name:
             continue
         column = table.column(name)
@@ -88,17 +83,17 @@ def parse_fields(text: str | None, table: Table) -> tuple[Column, ...]:
     return tuple(columns) or table.columns
 
 
-def parse_sort(text: str | None, table: Table, key: Column | None) -> tuple[SortKey, ...]:
-    """``sort=a:asc,b:desc`` (``-b`` also means descending), always ending with the key.
+def parse_sort(
+    specs: str | Sequence[str] | None, table: Table, key: Column | None
+) -> tuple[SortKey, ...]:
+    """``["a:asc", "b:desc"]`` or ``"a:asc,b:desc"`` (``-b`` also means descending), always
+    ending with the key.
 
     ``key`` is None for a table without a single-column primary key; its order then has no
     tie-breaker, and may be empty.
     """
     keys: list[SortKey] = []
-    for part in (text or "").split(","):
-        part = part.strip()
-        if not part:
-            continue
+    for part in _names(specs):
         descending = False
         if part.startswith("-"):
             part, descending = part[1:], True

@@ -55,16 +55,17 @@ def _integer(value: Any, base: str) -> int:
         raise UnfitValueError(f"{_describe(value)} is not an integer")
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    sent = value
     if isinstance(value, str):
         parsed = parse_integer_text(value)
         if parsed is None:
-            raise UnfitValueError(f"{_describe(value)} is not an integer")
+            raise UnfitValueError(f"{_describe(sent)} is not an integer")
         value = parsed
     if not isinstance(value, int):
-        raise UnfitValueError(f"{_describe(value)} is not an integer")
+        raise UnfitValueError(f"{_describe(sent)} is not an integer")
     limit = _INTEGER_RANGES.get(base, 2**63)
     if not -limit <= value < limit:
-        raise UnfitValueError(f"{_describe(value)} is out of range for this column")
+        raise UnfitValueError(f"{_describe(sent)} is out of range for this column")
     return value
 
 

@@ -13,7 +13,7 @@ from ..errors import InvalidInputError
 from ..schema.model import Column, Table
 from .compile_filter import compile_filter
 from .filter import FilterNode
-from .names import ident
+from .names import ident, name_literal
 from .projection import column_json, table_select_list, type_cast
 from .read import key_param, typed_placeholder
 from .statement import Params, Statement
@@ -241,17 +241,33 @@ def filter_condition(node: FilterNode, params: Params) -> sql.Composable:
 
 
 def delete_statement(table: Table, condition: sql.Composable, params: Params) -> Statement:
-    """Delete the rows ``condition`` picks; the result counts them and lists their keys
-    (``deletedIds``, in no particular order) when the table has a single-column key."""
-    key = table.key_column
+    """Delete the rows ``condition`` picks; the result counts them and, for a table with a
+    primary key, lists the keys removed in key order (``deletedIds``: values for a one-column
+    key, objects of the key's columns for a composite one)."""
+    keys = [column for name in table.primary_key if (column := table.column(name)) is not None]
+    source = ident("del")
+    if len(keys) == 1:
+        key_json: sql.Composable = column_json(keys[0], source)
+    else:
+        key_json = sql.SQL("json_build_object({})").format(
+            sql.SQL(", ").join(
+                sql.SQL("{}, {}").format(name_literal(key.name), column_json(key, source))
+                for key in keys
+            )
+        )
     deleted_ids = (
         sql.SQL(", 'deletedIds', coalesce(json_agg({} ORDER BY {}), '[]'::json)").format(
-            column_json(key, ident("del")), ident("del", key.name)
+            key_json,
+            sql.SQL(", ").join(sql.SQL("{}.{}").format(source, ident(key.name)) for key in keys),
         )
-        if key is not None
+        if keys
         else sql.SQL("")
     )
-    returning = sql.SQL("{}.*").format(_SOURCE) if key is not None else sql.SQL("1")
+    returning = (
+        sql.SQL(", ").join(sql.SQL("{}.{}").format(_SOURCE, ident(key.name)) for key in keys)
+        if keys
+        else sql.SQL("1")
+    )
     query = sql.SQL(
         "WITH del AS (DELETE FROM {} AS {} WHERE {} RETURNING {}) "
         "SELECT json_build_object('deletedCount', count(*){})::text FROM del"

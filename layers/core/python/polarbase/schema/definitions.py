@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from .model import MAX_COLUMNS
+
 __all__ = [
     "FIELD_TYPES",
     "MAX_COLUMNS",
@@ -165,10 +167,6 @@ class ColumnDefinition(_Model):
         if self.formula is not None and self.dataType != "formula":
             raise ValueError("formula: formula can only be set for formula type")
         return self
-
-
-MAX_COLUMNS = 1600
-"""PostgreSQL's own limit on the columns of a table."""
 
 
 class TableDefinition(_Model):

@@ -8,7 +8,11 @@ from typing import Any
 
 from psycopg import sql
 
-__all__ = ["Column", "ForeignKey", "Formula", "Index", "Table", "TableName"]
+__all__ = ["MAX_COLUMNS", "Column", "ForeignKey", "Formula", "Index", "Table", "TableName"]
+
+
+MAX_COLUMNS = 1600
+"""PostgreSQL's own limit on the columns of a table."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.responses import Response
 
 from ...auth import Principal, Scope
-from ...errors import AuthenticationError, InvalidInputError, NotFoundError
+from ...errors import AuthenticationError, InvalidInputError
 from ...query import parse_integer_text
 from ...schema import check_identifier
 from ..body import read_model
@@ -96,6 +96,7 @@ def keys_router(runtime: Runtime) -> APIRouter:
     )
     async def create_key(request: Request) -> Response:
         acting = principal(request)
+        service.check_admin(acting)
         body = await read_model(request, CreateKeyRequest, limit)
         key, secret = service.create(
             acting,
@@ -117,11 +118,10 @@ def keys_router(runtime: Runtime) -> APIRouter:
     @router.delete("/api-keys/{key_id}", summary="Revoke an API key (super admin)")
     async def revoke_key(request: Request, key_id: str) -> Response:
         acting = principal(request)
+        service.check_admin(acting)
         number = parse_integer_text(key_id)
         if number is None:
             raise InvalidInputError(f"id: '{key_id[:40]}' is not an integer")
-        if not 1 <= number < 2**63:  # no stored key has such an id
-            raise NotFoundError(f"API key {key_id[:40]} not found")
         key = service.revoke(acting, number)
         return raw_json({"success": True, "id": key.id, "revoked": True})
 

@@ -1,8 +1,9 @@
 """Schema routes under /rest/db: tables, columns and indexes.
 
-Each route authenticates first, then reads and validates its body and query (so a request
-without a key is 401 whatever it sends), then calls the table service, which checks the key's
-rights. No rule lives here.
+Each route authenticates first, asks the table service whether the key may make the change
+(before a body is read: a key without the rights is refused without its body being read), then
+reads and validates its body and query, then calls the service, which checks again. No rule lives
+here.
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ def tables_router(runtime: Runtime) -> APIRouter:
     )
     async def create_table(request: Request) -> Response:
         acting = principal(request)
+        service.check_schema_change(acting)
         definition = await read_model(request, TableDefinition, limit)
         table = await service.create_table(acting, definition)
         return envelope(table_document(table, include_schema=True))
@@ -90,6 +92,7 @@ def tables_router(runtime: Runtime) -> APIRouter:
     )
     async def update_table(request: Request, table: str) -> Response:
         acting = principal(request)
+        service.check_schema_change(acting, table)
         update = await read_model(request, TableUpdate, limit)
         return envelope(table_document(await service.update_table(acting, table, update)))
 
@@ -111,6 +114,7 @@ def tables_router(runtime: Runtime) -> APIRouter:
     )
     async def add_column(request: Request, table: str) -> Response:
         acting = principal(request)
+        service.check_schema_change(acting, table)
         definition = await read_model(request, ColumnDefinition, limit)
         return envelope(column_document(await service.add_column(acting, table, definition)))
 
@@ -130,6 +134,7 @@ def tables_router(runtime: Runtime) -> APIRouter:
     )
     async def alter_column(request: Request, table: str, column: str) -> Response:
         acting = principal(request)
+        service.check_schema_change(acting, table)
         keep_presentation = bool_param(request.query_params, "allowPresentationSaveOnFailure")
         definition = await read_model(request, ColumnDefinition, limit)
         changed = await service.alter_column(
@@ -157,6 +162,7 @@ def tables_router(runtime: Runtime) -> APIRouter:
     )
     async def create_index(request: Request) -> Response:
         acting = principal(request)
+        service.check_schema_change(acting)
         definition = await read_model(request, IndexDefinition, limit)
         created = await service.create_index(acting, definition)
         return envelope(created.model_dump())
