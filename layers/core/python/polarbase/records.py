@@ -116,10 +116,7 @@ class RecordService:
         return ref
 
     def _ref(self, name: str) -> TableName:
-        # Postgres names never hold NUL, and a NUL cannot even travel as a parameter.
-        if "\x00" in name:
-            raise TableNotFoundError(name.replace("\x00", "\\0"))
-        return TableName(self.schema, name)
+        return TableName.named(self.schema, name)
 
     @staticmethod
     def _key(table: Table) -> Column:

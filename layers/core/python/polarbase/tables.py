@@ -15,7 +15,6 @@ from .errors import (
     InvalidInputError,
     PolarBaseError,
     RuleViolationError,
-    TableNotFoundError,
 )
 from .schema import Column, Index, Table, TableName, ddl
 from .schema.fields import DdlContext
@@ -62,10 +61,7 @@ class TableService:
         self.schema = schema
 
     def ref(self, name: str) -> TableName:
-        # Postgres names never hold NUL, and a NUL cannot even travel as a parameter.
-        if "\x00" in name:
-            raise TableNotFoundError(name.replace("\x00", "\\0"))
-        return TableName(self.schema, name)
+        return TableName.named(self.schema, name)
 
     def _changed(self, *refs: TableName) -> None:
         for ref in refs:

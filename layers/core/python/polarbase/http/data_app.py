@@ -19,6 +19,7 @@ from starlette.types import Receive, Scope, Send
 from ..auth import Principal
 from ..auth import Scope as KeyScope
 from ..errors import MethodNotAllowedError, NotFoundError, PolarBaseError
+from ..tables import RESERVED_TABLE_NAMES
 from .body import read_json
 from .errors import polarbase_error_response, unexpected_error_response
 from .memory import LARGE_BODY_BYTES, release_memory
@@ -32,7 +33,7 @@ __all__ = ["DATA_PREFIX", "RESERVED_SEGMENTS", "DataApp"]
 
 DATA_PREFIX = "/rest/db/"
 # Segments under /rest/db that belong to the schema routes, not to a table.
-RESERVED_SEGMENTS = frozenset({"tables", "indexes"})
+RESERVED_SEGMENTS = RESERVED_TABLE_NAMES
 _BULK_METHODS = {"bulk-create": "POST", "bulk-update": "PATCH", "bulk-delete": "POST"}
 _COUNT_MODES = ("exact", "estimated", "none")
 

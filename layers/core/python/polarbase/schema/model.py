@@ -8,6 +8,8 @@ from typing import Any
 
 from psycopg import sql
 
+from ..errors import TableNotFoundError
+
 __all__ = ["MAX_COLUMNS", "Column", "ForeignKey", "Formula", "Index", "Table", "TableName"]
 
 
@@ -24,6 +26,14 @@ class TableName:
 
     def __str__(self) -> str:
         return f"{self.schema}.{self.name}"
+
+    @classmethod
+    def named(cls, schema: str, name: str) -> TableName:
+        """The table a caller names; raises TableNotFoundError for a name no table can have
+        (Postgres names never hold NUL, and a NUL cannot even travel as a parameter)."""
+        if "\x00" in name:
+            raise TableNotFoundError(name.replace("\x00", "\\0"))
+        return cls(schema, name)
 
 
 @dataclass(frozen=True, slots=True)
