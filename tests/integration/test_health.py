@@ -101,3 +101,23 @@ def test_metadata_store_down_on_aws_is_503_naming_it(moto_endpoint, database_url
         assert body["checks"]["database"]["status"] == "ok"
     finally:
         server.stop()
+
+
+def test_a_lambda_cold_start_with_the_database_down_reports_it(
+    moto_endpoint, database_url, tmp_path
+):
+    # GIVEN the REST function whose database secret names a database that does not exist
+    missing = database_url.replace("/test_", "/missing_", 1)
+    server = LambdaServer(moto_endpoint, missing, tmp_path).start(ready_status=503)
+    try:
+        # THEN its first /health (the start of the runtime failed) checks and names it
+        body = _health(server.url).json()
+        assert body["status"] == "unavailable"
+        assert body["down"] == ["database"]
+        assert body["checks"]["metadata"]["status"] == "ok"
+        # AND a records request is a 503 envelope, not a crash
+        response = httpx.get(f"{server.url}/rest/db/anything", timeout=30)
+        assert response.status_code == 503
+        assert response.json()["code"] == "database_unavailable"
+    finally:
+        server.stop()
