@@ -77,7 +77,6 @@ REST_PATH = {  # name: (requirement without a range, range when pyproject names 
     "starlette": ("starlette", ""),
     "psycopg": ("psycopg[binary,pool]", ""),
     "pydantic": ("pydantic", ""),
-    "pydantic-settings": ("pydantic-settings", ""),
     "orjson": ("orjson", ""),
     "mangum": ("mangum", ">=0.17,<1"),
     "aws-lambda-powertools": ("aws-lambda-powertools", ">=3,<4"),

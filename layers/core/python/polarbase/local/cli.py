@@ -40,9 +40,7 @@ class InvalidSettingsError(Exception):
 
 
 def _settings(arguments: argparse.Namespace) -> Any:
-    from pydantic import ValidationError
-
-    from ..config import Settings
+    from ..config import Settings, SettingsError
 
     flags = {
         "host": arguments.host,
@@ -55,15 +53,8 @@ def _settings(arguments: argparse.Namespace) -> Any:
     }
     try:
         return Settings(**{name: value for name, value in flags.items() if value is not None})
-    except ValidationError as error:
-        problems = []
-        for problem in error.errors():
-            message = str(problem.get("msg", "invalid value")).removeprefix("Value error, ")
-            where = ".".join(str(part) for part in problem.get("loc", ()))
-            problems.append(
-                message if "POLARBASE_" in message or not where else f"{where}: {message}"
-            )
-        raise InvalidSettingsError("; ".join(problems)) from None
+    except SettingsError as error:  # its message names each setting and its problem
+        raise InvalidSettingsError(str(error)) from None
 
 
 class CannotListenError(Exception):
