@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from .auth import Authenticator, KeyService, KeyStore, RateLimiter
+from .aws_clients import AwsClients
 from .catalog import Catalog
 from .changes import ChangeNotifier
 from .config import MIN_SUPER_ADMIN_KEY_LENGTH, Settings
@@ -74,22 +75,19 @@ class Runtime:
         self.started = False
 
 
-def _metadata_sync(settings: Settings) -> MetadataSync:
-    if settings.mode == "local":
+def _metadata_sync(settings: Settings, clients: AwsClients | None) -> MetadataSync:
+    if clients is None:
         return LocalMetadataSync(settings.metadata_path)
-    # Only the aws mode needs boto3: the local mode (and its install) never imports it.
-    import boto3
-
     assert settings.metadata_bucket is not None  # Settings refuses the aws mode without one
     return S3MetadataSync(
-        boto3.client("s3", region_name=settings.aws_region, endpoint_url=settings.s3_endpoint_url),
+        clients.s3(),
         bucket=settings.metadata_bucket,
         key=settings.metadata_key,
         path=settings.metadata_path,
     )
 
 
-def _database(settings: Settings, database_url: str | None) -> Database:
+def _database(settings: Settings, database_url: str | None, clients: AwsClients | None) -> Database:
     """The pool for the mode: locally a pool; on AWS one connection per execution environment,
     no server-side prepared statements and a check before use, so it is safe behind RDS Proxy
     and survives the proxy dropping idle connections between invocations."""
@@ -98,8 +96,8 @@ def _database(settings: Settings, database_url: str | None) -> Database:
         conninfo = database_url
     elif settings.database_url is not None:
         conninfo = settings.database_url.get_secret_value()
-    elif settings.mode == "aws" and settings.database_secret_arn is not None:
-        conninfo = partial(read_database_secret, settings)
+    elif clients is not None and settings.database_secret_arn is not None:
+        conninfo = partial(read_database_secret, clients, settings.database_secret_arn)
     else:
         raise ValueError("no database: set DATABASE_URL or POLARBASE_DATABASE_SECRET_ARN")
     if settings.mode == "local":
@@ -109,18 +107,18 @@ def _database(settings: Settings, database_url: str | None) -> Database:
     )
 
 
-def _super_admin_key(settings: Settings) -> Callable[[], str | None]:
+def _super_admin_key(settings: Settings, clients: AwsClients | None) -> Callable[[], str | None]:
     configured = settings.super_admin_key
     if configured is not None:
         return configured.get_secret_value
     arn = settings.super_admin_key_secret_arn
-    if settings.mode == "aws" and arn is not None:
-        return partial(_super_admin_key_from_secret, settings, arn)
+    if clients is not None and arn is not None:
+        return partial(_super_admin_key_from_secret, clients, arn)
     return lambda: None
 
 
-def _super_admin_key_from_secret(settings: Settings, arn: str) -> str:
-    key = read_secret(settings, arn, purpose="super admin key").strip()
+def _super_admin_key_from_secret(clients: AwsClients, arn: str) -> str:
+    key = read_secret(clients, arn, purpose="super admin key").strip()
     if len(key) < MIN_SUPER_ADMIN_KEY_LENGTH:
         raise SecretUnavailableError(
             f"the super admin key in its secret is shorter than {MIN_SUPER_ADMIN_KEY_LENGTH} "
@@ -134,8 +132,14 @@ def build_runtime(settings: Settings, *, database_url: str | None = None) -> Run
 
     ``database_url`` overrides the settings (``polarbase serve`` passes the embedded server's).
     """
-    database = _database(settings, database_url)
-    store = MetadataStore(_metadata_sync(settings))
+    # Only the aws mode has AWS clients: the local mode (and its install) never imports botocore.
+    clients = (
+        AwsClients(region=settings.aws_region, s3_endpoint_url=settings.s3_endpoint_url)
+        if settings.mode == "aws"
+        else None
+    )
+    database = _database(settings, database_url, clients)
+    store = MetadataStore(_metadata_sync(settings, clients))
     presentations = PresentationRepository(store)
     catalog = Catalog(database, store, presentations, SchemaCache(settings.schema_ttl_seconds))
     keys = KeyStore(store)
@@ -155,5 +159,5 @@ def build_runtime(settings: Settings, *, database_url: str | None = None) -> Run
         key_admin=KeyService(keys, auth, settings.db_schema),
         auth=auth,
         changes=changes,
-        super_admin_key=_super_admin_key(settings),
+        super_admin_key=_super_admin_key(settings, clients),
     )

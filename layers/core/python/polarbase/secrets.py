@@ -10,7 +10,7 @@ from psycopg.conninfo import make_conninfo
 from .errors import DatabaseUnavailableError, SecretUnavailableError
 
 if TYPE_CHECKING:
-    from .config import Settings
+    from .aws_clients import AwsClients
 
 __all__ = ["conninfo_from_secret", "read_database_secret", "read_secret"]
 
@@ -43,26 +43,26 @@ def conninfo_from_secret(secret: str) -> str:
     )
 
 
-def read_secret(settings: Settings, arn: str, *, purpose: str) -> str:
+def read_secret(clients: AwsClients, arn: str, *, purpose: str) -> str:
     """The text of the secret ``arn``, fetched now (never at import).
 
     Raises ``SecretUnavailableError`` (503) naming ``purpose`` and AWS's error code, never the
     secret, when it cannot be read.
     """
-    import boto3
+    from botocore.exceptions import BotoCoreError, ClientError  # the aws mode only
 
-    client = boto3.client("secretsmanager", region_name=settings.aws_region)
     try:
-        value = client.get_secret_value(SecretId=arn)
-    except client.exceptions.ClientError as error:
+        value = clients.secrets_manager().get_secret_value(SecretId=arn)
+    except ClientError as error:
         code = error.response.get("Error", {}).get("Code", "error")
         raise SecretUnavailableError(f"cannot read the {purpose} secret ({code})") from None
+    except BotoCoreError as error:
+        raise SecretUnavailableError(
+            f"cannot reach the {purpose} secret ({type(error).__name__})"
+        ) from None
     return str(value["SecretString"])
 
 
-def read_database_secret(settings: Settings) -> str:
-    """Fetch ``POLARBASE_DATABASE_SECRET_ARN`` now (never at import) and build the conninfo."""
-    assert settings.database_secret_arn is not None
-    return conninfo_from_secret(
-        read_secret(settings, settings.database_secret_arn, purpose="database")
-    )
+def read_database_secret(clients: AwsClients, arn: str) -> str:
+    """Fetch the database secret now (never at import) and build the conninfo."""
+    return conninfo_from_secret(read_secret(clients, arn, purpose="database"))

@@ -18,7 +18,6 @@ from .errors import (
 )
 from .schema import Column, Index, Table, TableName, ddl
 from .schema.fields import DdlContext
-from .schema.formula import compile_formula
 from .schema.key_types import ID_KEY_TYPES, reference_storage
 from .schema.model import MAX_COLUMNS
 
@@ -321,6 +320,9 @@ class TableService:
         if definition.dataType == "reference":
             reference_type = await self._reference_type(ref, definition, table, id_type)
         if definition.dataType == "formula":
+            # The formula parser is for schema changes: the records path never loads it.
+            from .schema.formula import compile_formula
+
             assert definition.formula is not None
             formula_sql = compile_formula(
                 definition.formula.expression,
