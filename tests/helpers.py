@@ -10,6 +10,17 @@ import httpx
 
 from tests.fixtures.server import SUPER_ADMIN_KEY, Server
 
+# An attachment object in the reference's shape (the attachment field's value is a list of them).
+ATTACHMENT = {
+    "id": "f1",
+    "key": "uploads/f1.txt",
+    "size": 3,
+    "name": "f1.txt",
+    "mimeType": "text/plain",
+    "provider": "local",
+    "uploadedAt": "2024-01-01T00:00:00Z",
+}
+
 # What PUT .../columns/{c} takes: a column's definition as GET .../schema shows it.
 DEFINITION_KEYS = (
     "name",

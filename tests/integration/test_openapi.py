@@ -9,20 +9,11 @@ from urllib.parse import urljoin
 
 import pytest
 
-from tests.helpers import assert_error, assert_ok
+from tests.helpers import ATTACHMENT, assert_error, assert_ok
 
 PAGE = "/rest/openapi"
 DOCUMENT = "/rest/openapi/json"
 METHODS = ("get", "put", "post", "patch", "delete")
-ATTACHMENT = {
-    "id": "f1",
-    "key": "uploads/f1.txt",
-    "size": 3,
-    "name": "f1.txt",
-    "mimeType": "text/plain",
-    "provider": "local",
-    "uploadedAt": "2024-01-01T00:00:00Z",
-}
 
 
 def page_references(page: str) -> list[str]:

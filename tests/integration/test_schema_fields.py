@@ -10,17 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import assert_error, assert_ok
-
-ATTACHMENT = {
-    "id": "f1",
-    "key": "uploads/f1.txt",
-    "size": 3,
-    "name": "f1.txt",
-    "mimeType": "text/plain",
-    "provider": "local",
-    "uploadedAt": "2024-01-01T00:00:00Z",
-}
+from tests.helpers import ATTACHMENT, assert_error, assert_ok
 
 
 @dataclass
