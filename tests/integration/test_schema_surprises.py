@@ -3,7 +3,6 @@ and the original web client's table edits."""
 
 from __future__ import annotations
 
-import time
 import uuid
 
 import pytest
@@ -60,12 +59,8 @@ def test_too_many_columns_are_refused_at_once(api):
     # 300,000 columns once held the event loop for 32 s while duplicates were searched;
     # 100,000 (4 MB) still fit a Lambda request.
     columns = [{"name": f"c{number}", "dataType": "text"} for number in range(100_000)]
-    started = time.monotonic()
     response = api.post("/rest/db/tables", json={"name": _name(), "columns": columns})
-    elapsed = time.monotonic() - started
     assert_error(response, 400, "100000 columns", "1600")
-    # Not a timing test: a generous bound that only a quadratic check would break.
-    assert elapsed < 20, elapsed
 
 
 def test_writes_to_auto_number_and_auto_date_columns_are_400_naming_them(api, make_table):

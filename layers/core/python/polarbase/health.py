@@ -63,8 +63,9 @@ async def _metadata(runtime: Runtime) -> None:
 
 
 async def check_dependencies(runtime: Runtime) -> list[DependencyCheck]:
-    """The database (a ``SELECT 1``) and the metadata store (read now, on S3 a conditional
-    GET), checked side by side, each within ``CHECK_TIMEOUT_SECONDS``."""
+    """The database (a ``SELECT 1``, within ``CHECK_TIMEOUT_SECONDS``) and the metadata store
+    (read now, on S3 a conditional GET, bounded by the S3 client's own timeouts: the read does
+    not yield to the loop, so ``wait_for`` cannot cut it short)."""
     return list(
         await asyncio.gather(
             _timed("database", runtime.database.ping()),

@@ -82,11 +82,10 @@ class RecordService:
 
     async def _run(
         self,
-        name: str,
+        ref: TableName,
         build: Callable[[Table], Statement],
         write: tuple[Principal, ChangeAction] | None = None,
     ) -> str | None:
-        ref = self._ref(name)
         for attempt in (1, 2):
             table = await self.catalog.table(ref)
             statement = build(table)
@@ -97,7 +96,7 @@ class RecordService:
             except SchemaChangedError:
                 self.catalog.forget(ref)
                 if attempt == 2:
-                    raise TableNotFoundError(name) from None
+                    raise TableNotFoundError(ref.name) from None
         return None  # pragma: no cover
 
     def readable(self, principal: Principal, name: str) -> TableName:
@@ -197,7 +196,7 @@ class RecordService:
             )
             return list_statement(request)
 
-        result = await self._run(name, build)
+        result = await self._run(ref, build)
         assert result is not None
         return result
 
@@ -232,7 +231,8 @@ class RecordService:
         fields: Sequence[str] | None = None,
         expand: Sequence[str] = (),
     ) -> str:
-        table = await self.catalog.table(self.readable(principal, name))
+        ref = self.readable(principal, name)
+        table = await self.catalog.table(ref)
         targets = await self._expansion_targets(table, expand, principal)
 
         def build(table: Table) -> Statement:
@@ -245,7 +245,7 @@ class RecordService:
                 parse_expand(expand, table, targets),
             )
 
-        result = await self._run(name, build)
+        result = await self._run(ref, build)
         if result is None:
             raise RecordNotFoundError(name, record_id)
         return result
@@ -253,7 +253,7 @@ class RecordService:
     async def create_records(
         self, principal: Principal, name: str, records: Any, *, bulk: bool
     ) -> str:
-        self.writable(principal, name)
+        ref = self.writable(principal, name)
         if bulk:
             if not isinstance(records, list):
                 raise InvalidInputError("body: must be a JSON array of records")
@@ -268,21 +268,21 @@ class RecordService:
             ]
             return insert_statement(table, checked)
 
-        result = await self._run(name, build, (principal, ChangeAction.INSERT))
+        result = await self._run(ref, build, (principal, ChangeAction.INSERT))
         assert result is not None
         return result
 
     async def update_record(
         self, principal: Principal, name: str, record_id: Any, data: Any
     ) -> str:
-        self.writable(principal, name)
+        ref = self.writable(principal, name)
 
         def build(table: Table) -> Statement:
             key = self._key(table)
             changes = self._changes(table, key, data, "")
             return update_by_id_statement(table, key, self._record_id(key, record_id), changes)
 
-        result = await self._run(name, build, (principal, ChangeAction.UPDATE))
+        result = await self._run(ref, build, (principal, ChangeAction.UPDATE))
         assert result is not None
         if orjson.loads(result)["updatedCount"] == 0:
             raise RecordNotFoundError(name, record_id)
@@ -300,7 +300,7 @@ class RecordService:
         return changes
 
     async def update_records(self, principal: Principal, name: str, items: Any) -> str:
-        self.writable(principal, name)
+        ref = self.writable(principal, name)
         if not isinstance(items, list):
             raise InvalidInputError("body: must be a JSON array of {id, data} objects")
         self._check_size(len(items), "body")
@@ -322,13 +322,13 @@ class RecordService:
                 pairs.append((record_id, self._changes(table, key, item["data"], where)))
             return update_by_key_statement(table, key, pairs)
 
-        result = await self._run(name, build, (principal, ChangeAction.UPDATE))
+        result = await self._run(ref, build, (principal, ChangeAction.UPDATE))
         assert result is not None
         return result
 
     async def update_where(self, principal: Principal, name: str, where: Any, data: Any) -> str:
         """Update every record matching a WhereFilter (the MCP and agent path)."""
-        self.writable(principal, name)
+        ref = self.writable(principal, name)
 
         def build(table: Table) -> Statement:
             node = parse_filter(where, table)
@@ -340,12 +340,12 @@ class RecordService:
                 table, self._changes(table, table.key_column, data, ""), condition, params
             )
 
-        result = await self._run(name, build, (principal, ChangeAction.UPDATE))
+        result = await self._run(ref, build, (principal, ChangeAction.UPDATE))
         assert result is not None
         return result
 
     async def delete_record(self, principal: Principal, name: str, record_id: Any) -> str:
-        self.writable(principal, name)
+        ref = self.writable(principal, name)
 
         def build(table: Table) -> Statement:
             key = self._key(table)
@@ -354,7 +354,7 @@ class RecordService:
                 table, key_condition(key, self._record_id(key, record_id), params), params
             )
 
-        result = await self._run(name, build, (principal, ChangeAction.DELETE))
+        result = await self._run(ref, build, (principal, ChangeAction.DELETE))
         assert result is not None
         if orjson.loads(result)["deletedCount"] == 0:
             raise RecordNotFoundError(name, record_id)
@@ -362,7 +362,7 @@ class RecordService:
 
     async def delete_records(self, principal: Principal, name: str, ids: Any) -> str:
         """Delete by key; the result lists the keys removed (``deletedIds``)."""
-        self.writable(principal, name)
+        ref = self.writable(principal, name)
         if not isinstance(ids, list):
             raise InvalidInputError('ids: must be a JSON array, as in {"ids": [1, 2]}')
         self._check_size(len(ids), "ids")
@@ -373,12 +373,12 @@ class RecordService:
             values = [self._record_id(key, record_id) for record_id in ids]
             return delete_statement(table, keys_condition(key, values, params), params)
 
-        result = await self._run(name, build, (principal, ChangeAction.DELETE))
+        result = await self._run(ref, build, (principal, ChangeAction.DELETE))
         assert result is not None
         return result
 
     async def delete_where(self, principal: Principal, name: str, where: Any) -> str:
-        self.writable(principal, name)
+        ref = self.writable(principal, name)
 
         def build(table: Table) -> Statement:
             node = parse_filter(where, table)
@@ -387,6 +387,6 @@ class RecordService:
             params = Params()
             return delete_statement(table, filter_condition(node, params), params)
 
-        result = await self._run(name, build, (principal, ChangeAction.DELETE))
+        result = await self._run(ref, build, (principal, ChangeAction.DELETE))
         assert result is not None
         return result

@@ -114,7 +114,7 @@ class TableService:
         await self.writes.change_schema(
             statements,
             ref,
-            domains=[_DOMAIN_FOR_TYPE.get(column.dataType, "") for column in columns],
+            domains=_domains(*columns),
         )
         self._changed(ref)
         table = await self.catalog.table(ref)
@@ -182,9 +182,7 @@ class TableService:
         context = await self._context(table.ref, definition, names, table=table)
         statements = ddl.add_column_statements(table.ref, definition, context)
         await self._check_virtual(definition)
-        await self.writes.change_schema(
-            statements, table.ref, domains=[_DOMAIN_FOR_TYPE.get(definition.dataType, "")]
-        )
+        await self.writes.change_schema(statements, table.ref, domains=_domains(definition))
         self._changed(table.ref)
         table = await self.catalog.table(table.ref)
         if definition.presentation is not None:
@@ -223,9 +221,7 @@ class TableService:
             statements = ddl.alter_column_statements(
                 table, current, definition, context, column_definition(current)
             )
-            await self.writes.change_schema(
-                statements, table.ref, domains=[_DOMAIN_FOR_TYPE.get(definition.dataType, "")]
-            )
+            await self.writes.change_schema(statements, table.ref, domains=_domains(definition))
         except PolarBaseError:
             if save_presentation_on_failure and definition.presentation is not None:
                 self._save_presentation(
@@ -387,6 +383,11 @@ class TableService:
             shown.uiName if shown is not None else None,
             shown.format if shown is not None else None,
         )
+
+
+def _domains(*columns: ColumnDefinition) -> list[str]:
+    """The PostgreSQL domains these columns are stored in (e-mail, URL, attachment)."""
+    return [_DOMAIN_FOR_TYPE[c.dataType] for c in columns if c.dataType in _DOMAIN_FOR_TYPE]
 
 
 def _checked_column_names(definition: TableDefinition) -> list[str]:

@@ -63,10 +63,12 @@ class WritePath:
     ) -> None:
         """Run DDL in one transaction, first creating the ``domains`` (of ``DOMAIN_NAMES``)
         that ``table``'s schema lacks. Nothing to run, nothing done."""
+        unknown = set(domains) - set(DOMAIN_NAMES)
+        assert not unknown, f"not a PolarBase domain: {unknown}"
         if not statements:
             return
         async with self.database.transaction() as connection:
-            wanted = sorted({domain for domain in domains if domain in DOMAIN_NAMES})
+            wanted = sorted(set(domains))
             if wanted:
                 query, params = present_domains_statement(table.schema, wanted)
                 present = await self.database.fetch_json_on(connection, Statement(query, params))
