@@ -231,3 +231,51 @@ def test_a_super_admin_key_shorter_than_32_characters_is_refused(data_dir, via):
     assert "short" not in line  # the refused key itself is never echoed
     assert "ready" not in server.stdout
     assert not (data_dir / "metadata.sqlite3").exists()
+
+
+def run_realtime(data_dir: Path, action: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["polarbase", "realtime", action, "--data-dir", str(data_dir)],
+        env=child_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def realtime_health(server: ServeProcess) -> dict[str, object]:
+    """/health once realtime streams (it connects just after the API is up), or after 10 s."""
+    deadline = time.monotonic() + 10
+    with server.client() as client:
+        while True:
+            health = client.get("/health").json()
+            if health["checks"]["realtime"]["status"] == "ok" or time.monotonic() > deadline:
+                return health  # type: ignore[no-any-return]
+            time.sleep(0.1)
+
+
+def test_realtime_status_and_reset(data_dir: Path, serve) -> None:
+    server = serve()
+    health = realtime_health(server)
+    assert health["services"] == {"rest": True, "agent": False, "mcp": False, "realtime": True}
+    assert health["checks"]["realtime"]["status"] == "ok"  # type: ignore[index]
+    with httpx.stream(
+        "GET", server.url + "/realtime", headers={"x-api-key": SUPER_ADMIN_KEY}, timeout=10
+    ) as stream:
+        assert stream.status_code == 200
+    busy = run_realtime(data_dir, "reset")
+    assert busy.returncode == 1
+    assert "stop it first" in busy.stderr
+    assert server.interrupt() == 0
+
+    status = run_realtime(data_dir, "status")
+    assert status.returncode == 0, status.stderr
+    assert "replication slot polarbase_realtime: idle" in status.stdout
+    reset = run_realtime(data_dir, "reset")
+    assert reset.returncode == 0, reset.stderr
+    assert "dropped replication slot polarbase_realtime" in reset.stdout
+    assert "none" in run_realtime(data_dir, "status").stdout
+
+    again = serve()  # makes a new slot
+    assert realtime_health(again)["checks"]["realtime"]["status"] == "ok"  # type: ignore[index]

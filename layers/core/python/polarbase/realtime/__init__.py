@@ -1,0 +1,1 @@
+"""Realtime: change capture from PostgreSQL, fanned out to WebSocket and SSE clients."""

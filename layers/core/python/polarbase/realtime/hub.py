@@ -1,0 +1,175 @@
+"""Fan-out in one process: every event to the connections that may see it and asked for it."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from ..auth import Principal
+from .events import ChangeEvent, Position
+from .subscriptions import Subscription
+
+__all__ = ["ChangeHub", "Connection", "Replay", "Retention"]
+
+_log = logging.getLogger("polarbase.realtime")
+_ids = itertools.count(1)
+
+
+@dataclass(frozen=True, slots=True)
+class Replay:
+    """What a client resuming from a position gets: the retained events after it, and whether
+    some events between it and them are no longer known (a gap)."""
+
+    events: list[ChangeEvent]
+    gap: bool
+    oldest: Position | None
+
+
+class Retention:
+    """The last events, kept for clients that reconnect and resume from a position.
+
+    An event is kept while it is among the last ``min_events`` or younger than
+    ``min_seconds`` (both, as the protocol promises), and never beyond ``max_events``, which
+    bounds memory under a burst. ``horizon`` is the first position this process can vouch
+    for: a resume from before it is a gap, because events before it may have gone by while
+    nobody kept them.
+    """
+
+    def __init__(self, min_events: int, min_seconds: float, max_events: int) -> None:
+        self.min_events = min_events
+        self.min_seconds = min_seconds
+        self.max_events = max(max_events, min_events)
+        self._events: deque[tuple[float, ChangeEvent]] = deque()
+        self.horizon = Position(0, 0)
+        self.last: Position | None = None
+
+    def __len__(self) -> int:
+        return len(self._events)
+
+    def add(self, event: ChangeEvent) -> bool:
+        """Keep ``event``; False when it was seen already (a reader that reconnected resends
+        what it had not confirmed)."""
+        if self.last is not None and event.position <= self.last:
+            return False
+        now = time.monotonic()
+        self._events.append((now, event))
+        self.last = event.position
+        events = self._events
+        while len(events) > self.max_events or (
+            len(events) > self.min_events and now - events[0][0] > self.min_seconds
+        ):
+            _, dropped = events.popleft()
+            self.horizon = dropped.position
+        return True
+
+    def since(self, position: Position) -> Replay:
+        """Every retained event after ``position``, oldest first."""
+        gap = position < self.horizon
+        found = [event for _, event in self._events if event.position > position]
+        oldest = self._events[0][1].position if self._events else None
+        return Replay(found, gap, oldest)
+
+
+class Connection:
+    """One client's socket or stream: its key, its subscriptions, and a queue of frames.
+
+    A connection that has not subscribed yet receives every change its key may see (the
+    original's feed); its first ``subscribe`` narrows it to what it subscribes to.
+    """
+
+    def __init__(
+        self,
+        principal: Principal,
+        secret: str,
+        frame: Callable[[Connection, ChangeEvent, list[str]], bytes],
+        control: Callable[[str, dict[str, Any]], bytes],
+        *,
+        queue_limit: int = 10_000,
+    ) -> None:
+        self.id = f"c{next(_ids)}"
+        self.principal = principal
+        self.secret = secret
+        self.subscriptions: dict[str, Subscription] = {}
+        self.everything = True
+        self.frame = frame
+        self.control = control
+        """Frames a control message (``gap``, ``heartbeat``) for this kind of connection."""
+        self.queue: asyncio.Queue[bytes] = asyncio.Queue(queue_limit)
+        self.closing: str | None = None
+        """Why the connection must close (revoked key, too slow); set once, then the door
+        closes it."""
+        self._closed = asyncio.Event()
+        self._sequence = itertools.count(1)
+
+    def next_subscription_id(self) -> str:
+        return f"s{next(self._sequence)}"
+
+    def matching(self, event: ChangeEvent) -> list[str] | None:
+        """The ids of the subscriptions ``event`` matches; [] when the connection takes
+        everything, None when it does not want the event or may not see it."""
+        if not self.principal.may_read(event.table):
+            return None
+        if self.everything:
+            return []
+        ids = [sid for sid, sub in self.subscriptions.items() if sub.matches(event)]
+        return ids or None
+
+    def offer(self, event: ChangeEvent) -> None:
+        ids = self.matching(event)
+        if ids is not None:
+            self.send(self.frame(self, event, ids))
+
+    def send(self, frame: bytes) -> None:
+        if self.closing is not None:
+            return
+        try:
+            self.queue.put_nowait(frame)
+        except asyncio.QueueFull:
+            self.close(f"too slow: more than {self.queue.maxsize} messages waiting")
+
+    def close(self, reason: str) -> None:
+        if self.closing is None:
+            self.closing = reason
+            self._closed.set()
+
+    async def closed(self) -> str:
+        await self._closed.wait()
+        return self.closing or ""
+
+
+class ChangeHub:
+    """Hands each event to every connection once, and keeps the recent ones for resumes."""
+
+    def __init__(self, retention: Retention) -> None:
+        self.retention = retention
+        self.connections: set[Connection] = set()
+
+    def publish(self, event: ChangeEvent) -> None:
+        if not self.retention.add(event):
+            return
+        for connection in self.connections:
+            connection.offer(event)
+
+    def attach(self, connection: Connection) -> None:
+        self.connections.add(connection)
+
+    def detach(self, connection: Connection) -> None:
+        self.connections.discard(connection)
+
+    def replay(self, subscription: Subscription, since: Position) -> Replay:
+        """The retained events after ``since`` that ``subscription`` matches."""
+        replay = self.retention.since(since)
+        return Replay(
+            [event for event in replay.events if subscription.matches(event)],
+            replay.gap,
+            replay.oldest,
+        )
+
+    def __iter__(self) -> Iterator[Connection]:
+        return iter(list(self.connections))
