@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> None:
         app,
         "PolarBaseStateful",
         env=env,
-        description="PolarBase: metadata bucket and database",
+        description="PolarBase: metadata bucket, database, realtime tables",
         existing_database_secret_arn=secret_arn if database == "existing" else None,
     )
     ApiStack(
@@ -72,6 +72,7 @@ def main(argv: list[str] | None = None) -> None:
         super_admin_key=stateful.super_admin_key,
         database=stateful.database,
         network=stateful.network,
+        realtime=stateful.realtime,
         core_layer_path=ROOT / "layers" / "build" / "core",
         deps_layer_path=ROOT / "layers" / "deps",
         functions_path=ROOT / "functions",

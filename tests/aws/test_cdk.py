@@ -1,115 +1,40 @@
 """The CDK app's CloudFormation: every resource issue 3 asks for, its settings and its grants.
 
-The stacks are built in-process, as ``cdk/app.py`` builds them, once per mode (database created
-or existing) for the whole session: starting the CDK under jsii and synthesizing take seconds.
-The dependencies layer is an empty folder here; ``make synth`` builds the real one.
+The ``created`` and ``existing`` fixtures (``conftest.py``) synthesize the app once per database
+mode for the run; realtime's resources are checked in ``test_cdk_realtime.py``.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import sys
-from dataclasses import dataclass
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import aws_cdk as cdk
 import pytest
+from aws_cdk.assertions import Match
 
-# jsii runs the CDK in node; it refuses a package cache under a world-writable ~/.cache, so the
-# cache lives in the venv (as `make synth` has it). Set before aws_cdk is imported.
-os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
-os.environ.setdefault("JSII_RUNTIME_PACKAGE_CACHE_ROOT", str(Path(sys.prefix) / ".jsii-cache"))
-Path(os.environ["JSII_RUNTIME_PACKAGE_CACHE_ROOT"]).mkdir(mode=0o700, exist_ok=True)
-
-import aws_cdk as cdk  # noqa: E402
-from aws_cdk.assertions import Match, Template  # noqa: E402
-
-from polarbase_cdk import PINNED_LOGICAL_IDS, PYTHON_VERSION, ApiStack, StatefulStack  # noqa: E402
-from polarbase_cdk.constructs import Database, Layers  # noqa: E402
-
-ROOT = Path(__file__).resolve().parents[2]
-EXISTING_SECRET_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:polarbase-db-AbCdEf"
-METADATA_KEY = "polarbase/metadata.sqlite3"
-
-
-@dataclass(frozen=True)
-class Templates:
-    stateful: Template
-    api: Template
+from polarbase_cdk import PINNED_LOGICAL_IDS, PYTHON_VERSION
+from polarbase_cdk.constructs import Database, Layers
+from tests.aws.cdk_templates import (
+    EXISTING_SECRET_ARN,
+    METADATA_KEY,
+    ROOT,
+    Templates,
+    as_list,
+    function_of,
+    import_of,
+    only,
+    role_of,
+    statements,
+)
 
 
-def synthesize(deps_layer_path: Path, *, existing_secret_arn: str | None = None) -> Templates:
-    """Both stacks, composed as cdk/app.py composes them, for a concrete account and region."""
-    app = cdk.App()
-    env = cdk.Environment(account="123456789012", region="eu-west-1")
-    stateful = StatefulStack(
-        app, "PolarBaseStateful", env=env, existing_database_secret_arn=existing_secret_arn
-    )
-    api = ApiStack(
-        app,
-        "PolarBaseApi",
-        env=env,
-        metadata=stateful.metadata,
-        super_admin_key=stateful.super_admin_key,
-        database=stateful.database,
-        network=stateful.network,
-        core_layer_path=ROOT / "layers" / "core",
-        deps_layer_path=deps_layer_path,
-        functions_path=ROOT / "functions",
-    )
-    templates = Templates(stateful=Template.from_stack(stateful), api=Template.from_stack(api))
-    manifest = json.loads((Path(app.synth().directory) / "manifest.json").read_text())
-    missing_context = manifest.get("missing")
-    assert not missing_context, f"synth looked something up: {missing_context}"
-    return templates
-
-
-@pytest.fixture(scope="session")
-def deps_layer_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("deps-layer")
-    (path / "python").mkdir()
-    return path
-
-
-@pytest.fixture(scope="session")
-def created(deps_layer_path: Path) -> Templates:
-    return synthesize(deps_layer_path)
-
-
-@pytest.fixture(scope="session")
-def existing(deps_layer_path: Path) -> Templates:
-    return synthesize(deps_layer_path, existing_secret_arn=EXISTING_SECRET_ARN)
-
-
-def only(template: Template, resource_type: str) -> tuple[str, dict[str, Any]]:
-    """The logical ID and body of the one resource of a type (found, never spelled out)."""
-    resources = template.find_resources(resource_type)
-    assert len(resources) == 1, f"{len(resources)} resources of type {resource_type}"
-    return next(iter(resources.items()))
-
-
-def import_of(stateful: Template, value: dict[str, Any]) -> dict[str, str]:
-    """How the API stack reads ``value`` of the stateful stack: an ``Fn::ImportValue``."""
-    names = [
-        output["Export"]["Name"]
-        for output in stateful.to_json().get("Outputs", {}).values()
-        if output.get("Value") == value and "Export" in output
-    ]
-    assert len(names) == 1, f"the stateful stack exports {value} {len(names)} times"
-    return {"Fn::ImportValue": names[0]}
-
-
-def statements(api: Template) -> list[dict[str, Any]]:
-    return [
-        statement
-        for policy in api.find_resources("AWS::IAM::Policy").values()
-        for statement in policy["Properties"]["PolicyDocument"]["Statement"]
-    ]
-
-
-def as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [value]
+def http_api(templates: Templates) -> tuple[str, Mapping[str, Any]]:
+    (found,) = templates.api.find_resources(
+        "AWS::ApiGatewayV2::Api", {"Properties": {"ProtocolType": "HTTP"}}
+    ).items()
+    return found
 
 
 # --- resources -----------------------------------------------------------------------------------
@@ -118,10 +43,9 @@ def as_list(value: Any) -> list[Any]:
 def test_api_stack_has_the_rest_function_its_two_layers_and_an_http_api(
     created: Templates,
 ) -> None:
-    created.api.resource_count_is("AWS::Lambda::Function", 1)
+    function_of(created.api, "polarbase-rest")
     created.api.resource_count_is("AWS::Lambda::LayerVersion", 2)
-    created.api.resource_count_is("AWS::ApiGatewayV2::Api", 1)
-    created.api.has_resource_properties("AWS::ApiGatewayV2::Api", {"ProtocolType": "HTTP"})
+    created.api.resource_properties_count_is("AWS::ApiGatewayV2::Api", {"ProtocolType": "HTTP"}, 1)
 
 
 def test_stateful_stack_has_the_bucket_and_a_created_database_and_no_function(
@@ -144,13 +68,16 @@ def test_existing_database_creates_no_database_no_vpc_and_no_database_secret(
     existing.stateful.resource_count_is("AWS::EC2::VPC", 0)
     # Only the super admin key's.
     existing.stateful.resource_count_is("AWS::SecretsManager::Secret", 1)
-    existing.api.resource_count_is("AWS::Lambda::Function", 1)
-    existing.api.resource_count_is("AWS::ApiGatewayV2::Api", 1)
+    function_of(existing.api, "polarbase-rest")
+    existing.api.resource_properties_count_is("AWS::ApiGatewayV2::Api", {"ProtocolType": "HTTP"}, 1)
 
 
 def test_every_route_goes_to_the_rest_function_with_payload_v2(created: Templates) -> None:
-    function_id, _ = only(created.api, "AWS::Lambda::Function")
-    integration_id, _ = only(created.api, "AWS::ApiGatewayV2::Integration")
+    function_id, _ = function_of(created.api, "polarbase-rest")
+    http_api_id, _ = http_api(created)
+    (integration_id,) = created.api.find_resources(
+        "AWS::ApiGatewayV2::Integration", {"Properties": {"ApiId": {"Ref": http_api_id}}}
+    )
     created.api.has_resource_properties(
         "AWS::ApiGatewayV2::Integration",
         {
@@ -162,16 +89,25 @@ def test_every_route_goes_to_the_rest_function_with_payload_v2(created: Template
     created.api.has_resource_properties(
         "AWS::ApiGatewayV2::Route",
         {
+            "ApiId": {"Ref": http_api_id},
             "RouteKey": "$default",
             "Target": {"Fn::Join": ["", ["integrations/", {"Ref": integration_id}]]},
         },
     )
+    created.api.resource_properties_count_is(
+        "AWS::ApiGatewayV2::Route", {"ApiId": {"Ref": http_api_id}}, 1
+    )
     created.api.has_resource_properties(
-        "AWS::ApiGatewayV2::Stage", {"StageName": "$default", "AutoDeploy": True}
+        "AWS::ApiGatewayV2::Stage",
+        {"ApiId": {"Ref": http_api_id}, "StageName": "$default", "AutoDeploy": True},
     )
     created.api.has_resource_properties(
         "AWS::Lambda::Permission",
-        {"Action": "lambda:InvokeFunction", "Principal": "apigateway.amazonaws.com"},
+        {
+            "Action": "lambda:InvokeFunction",
+            "FunctionName": {"Fn::GetAtt": [function_id, "Arn"]},
+            "Principal": "apigateway.amazonaws.com",
+        },
     )
 
 
@@ -181,7 +117,7 @@ def test_every_route_goes_to_the_rest_function_with_payload_v2(created: Template
 def test_function_runs_python_313_on_x86_64_with_the_dependencies_and_core_layers(
     created: Templates,
 ) -> None:
-    _, function = only(created.api, "AWS::Lambda::Function")
+    _, function = function_of(created.api, "polarbase-rest")
     layers = created.api.find_resources("AWS::Lambda::LayerVersion")
     properties = function["Properties"]
     assert properties["Runtime"] == "python3.13"
@@ -238,12 +174,15 @@ def test_function_with_an_existing_database_reads_that_secret_outside_any_vpc(
     )
 
 
-def test_function_logs_are_kept_one_month(created: Templates) -> None:
-    log_group_id, log_group = only(created.api, "AWS::Logs::LogGroup")
-    assert log_group["Properties"]["RetentionInDays"] == 30
-    created.api.has_resource_properties(
-        "AWS::Lambda::Function", {"LoggingConfig": {"LogGroup": {"Ref": log_group_id}}}
+def test_each_function_logs_to_its_own_group_kept_one_month(created: Templates) -> None:
+    log_groups = created.api.find_resources("AWS::Logs::LogGroup")
+    assert {group["Properties"]["RetentionInDays"] for group in log_groups.values()} == {30}
+    functions = created.api.find_resources("AWS::Lambda::Function")
+    used = sorted(
+        function["Properties"]["LoggingConfig"]["LogGroup"]["Ref"]
+        for function in functions.values()
     )
+    assert used == sorted(log_groups)
 
 
 def test_function_joins_the_vpc_in_the_database_client_group_which_alone_reaches_port_5432(
@@ -259,7 +198,7 @@ def test_function_joins_the_vpc_in_the_database_client_group_which_alone_reaches
         import_of(created.stateful, {"Ref": subnet_id})
         for subnet_id in created.stateful.find_resources("AWS::EC2::Subnet")
     ]
-    _, function = only(created.api, "AWS::Lambda::Function")
+    _, function = function_of(created.api, "polarbase-rest")
     vpc_config = function["Properties"]["VpcConfig"]
     assert vpc_config["SecurityGroupIds"] == [client_group]
     assert sorted(map(str, vpc_config["SubnetIds"])) == sorted(map(str, subnets))
@@ -541,7 +480,7 @@ def test_metadata_bucket_keeps_its_logical_id_with_an_existing_database(
     assert existing.stateful.to_json()["Resources"]["MetadataBucket"]["Type"] == "AWS::S3::Bucket"
 
 
-def test_super_admin_key_is_generated_at_deploy_time_and_readable_by_the_function_only(
+def test_super_admin_key_is_generated_at_deploy_time_and_readable_by_the_key_checkers_only(
     created: Templates,
 ) -> None:
     # GIVEN the generated secret: no value in the template, letters and digits only
@@ -558,19 +497,26 @@ def test_super_admin_key_is_generated_at_deploy_time_and_readable_by_the_functio
         "Retain"
     )
     secret = import_of(created.stateful, {"Ref": "SuperAdminKeySecret"})
-    # THEN the function may read exactly it, and the stack says where it is
-    reads = [
-        statement
-        for statement in statements(created.api)
+    # THEN the functions that check keys may read exactly it (the poster checks none), and the
+    # stack says where it is
+    readers = [
+        service
+        for service in (
+            "polarbase-rest",
+            "polarbase-realtime",
+            "polarbase-changes",
+            "polarbase-poster",
+        )
+        for statement in statements(created.api, role_of(created.api, service))
         if "secretsmanager:GetSecretValue" in as_list(statement["Action"])
         and statement["Resource"] == secret
     ]
-    assert len(reads) == 1
+    assert readers == ["polarbase-rest", "polarbase-realtime", "polarbase-changes"]
     created.api.has_output("SuperAdminKeySecretArn", {"Value": secret})
 
 
 def test_api_stack_outputs_the_rest_api_url(created: Templates) -> None:
-    api_id, _ = only(created.api, "AWS::ApiGatewayV2::Api")
+    api_id, _ = http_api(created)
     created.api.has_output(
         "RestApiUrl",
         {

@@ -6,6 +6,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -235,7 +236,15 @@ def test_a_super_admin_key_shorter_than_32_characters_is_refused(data_dir, via):
 
 def run_realtime(data_dir: Path, action: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        ["polarbase", "realtime", action, "--data-dir", str(data_dir)],
+        [
+            sys.executable,
+            "-m",
+            "polarbase.local.cli",
+            "realtime",
+            action,
+            "--data-dir",
+            str(data_dir),
+        ],
         env=child_env(),
         capture_output=True,
         text=True,

@@ -11,9 +11,16 @@ __all__ = ["Network"]
 class Network(Construct):
     """Isolated subnets (no internet route, no NAT gateway) with endpoints for the AWS APIs used.
 
-    Functions in these subnets reach S3 through a gateway endpoint (free) and Secrets Manager
-    through an interface endpoint, so the data path never leaves the VPC and no NAT gateway is paid
-    for. The subnets span ``max_azs`` availability zones (RDS requires two at least).
+    Functions in these subnets reach S3 and DynamoDB (the realtime tables) through gateway
+    endpoints (free), Secrets Manager and Lambda (the REST function starting the changes
+    function, the functions in the VPC handing frames to the connection poster) through interface
+    endpoints, so the data path never leaves the VPC and no NAT gateway is paid for. The subnets
+    span ``max_azs`` availability zones (RDS requires two at least).
+
+    No endpoint can reach the API Gateway management API (``@connections``) of a WebSocket API:
+    an ``execute-api`` interface endpoint serves private REST APIs only, and with its private DNS
+    it would break every call to a public API from the VPC (403). Posting to WebSocket
+    connections is therefore left to a function outside the VPC (``ConnectionPoster``).
 
     Attributes:
         vpc: the VPC.
@@ -46,10 +53,10 @@ class Network(Construct):
         )
         self.function_subnets = ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_ISOLATED)
         self.vpc.add_gateway_endpoint("S3", service=ec2.GatewayVpcEndpointAwsService.S3)
+        self.vpc.add_gateway_endpoint("DynamoDb", service=ec2.GatewayVpcEndpointAwsService.DYNAMODB)
         self.vpc.add_interface_endpoint(
             "SecretsManager", service=ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER
         )
-        # Later issues add the endpoints their functions need here, for example:
-        # - DynamoDB (gateway): the realtime connections table.
-        # - execute-api (interface): posting to WebSocket connections.
-        # - Lambda (interface): the REST function invoking the changes function after a write.
+        self.vpc.add_interface_endpoint(
+            "Lambda", service=ec2.InterfaceVpcEndpointAwsService.LAMBDA_
+        )

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import Duration
 from aws_cdk import aws_apigatewayv2 as apigwv2
 from aws_cdk import aws_apigatewayv2_integrations as integrations
-from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from polarbase_cdk.constructs._platform import LAMBDA_ARCHITECTURE, LAMBDA_RUNTIME
+from polarbase_cdk.constructs._function import python_function
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
     from pathlib import Path
 
     from aws_cdk import aws_ec2 as ec2
+    from aws_cdk import aws_lambda as lambda_
 
 __all__ = ["RestApi"]
 
@@ -57,26 +57,19 @@ class RestApi(Construct):
         log_retention: logs.RetentionDays = logs.RetentionDays.ONE_MONTH,
     ) -> None:
         super().__init__(scope, construct_id)
-        self.log_group = logs.LogGroup(
-            self, "Logs", retention=log_retention, removal_policy=RemovalPolicy.DESTROY
-        )
-        self.function = lambda_.Function(
+        self.function, self.log_group = python_function(
             self,
-            "Function",
             description="PolarBase REST API",
-            runtime=LAMBDA_RUNTIME,
-            architecture=LAMBDA_ARCHITECTURE,
-            handler="handler.handler",
-            code=lambda_.Code.from_asset(str(code_path), exclude=["**/__pycache__", "**/*.pyc"]),
-            layers=list(layers),
-            environment=dict(environment),
+            code_path=code_path,
+            layers=layers,
+            environment=environment,
             memory_size=memory_size,
             # API Gateway gives up on an integration after 30 s.
             timeout=timeout or Duration.seconds(29),
-            log_group=self.log_group,
+            log_retention=log_retention,
             vpc=vpc,
-            vpc_subnets=subnets if vpc is not None else None,
-            security_groups=(list(security_groups) or None) if vpc is not None else None,
+            subnets=subnets,
+            security_groups=security_groups,
         )
         self.http_api = apigwv2.HttpApi(
             self,

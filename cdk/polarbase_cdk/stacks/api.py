@@ -6,32 +6,68 @@ from typing import TYPE_CHECKING, Any
 
 from aws_cdk import CfnOutput, Stack
 
-from polarbase_cdk.constructs import Layers, RestApi
+from polarbase_cdk.constructs import (
+    ChangeCapture,
+    ConnectionPoster,
+    Layers,
+    RestApi,
+    WebSocketApi,
+)
 
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from aws_cdk import aws_lambda as lambda_
     from constructs import Construct
 
-    from polarbase_cdk.constructs import Database, MetadataBucket, Network, SuperAdminKey
+    from polarbase_cdk.constructs import (
+        Database,
+        MetadataBucket,
+        Network,
+        RealtimeTables,
+        SuperAdminKey,
+    )
 
 __all__ = ["ApiStack"]
 
 METRICS_NAMESPACE = "PolarBase"
 """CloudWatch namespace of every function's Powertools metrics."""
 
+CHANGES_FUNCTION = "POLARBASE_REALTIME_CHANGES_FUNCTION"
+"""The REST function's variable naming the changes function, started after each committed write."""
+CONNECTIONS_TABLE = "POLARBASE_REALTIME_CONNECTIONS_TABLE"
+"""The DynamoDB table of the open connections and their subscriptions."""
+EVENTS_TABLE = "POLARBASE_REALTIME_EVENTS_TABLE"
+"""The DynamoDB table of the events kept for resumes."""
+WEBSOCKET_ENDPOINT = "POLARBASE_REALTIME_WEBSOCKET_ENDPOINT"
+"""The management API of the WebSocket stage (``https://…/live``), where frames are posted."""
+POSTER_FUNCTION = "POLARBASE_REALTIME_POSTER_FUNCTION"
+"""The function the websocket and changes functions invoke to post frames (it answers with the
+connections that are gone): the only one that may use the management API, which the VPC cannot
+reach."""
+
 
 class ApiStack(Stack):
-    """The REST function on its two layers behind an HTTP API, with least-privilege grants.
+    """The functions on their two layers, the APIs in front of them, least-privilege grants.
 
-    The function reads and writes the metadata object only (no other key, no delete), reads the
-    database secret, and joins the database's VPC and client security group when the database was
-    created here. Replacing this stack never touches data: that lives in ``StatefulStack``.
+    - REST: an HTTP API to the REST function, which reads and writes the metadata object only
+      (no other key, no delete), reads the secrets, and may start the changes function.
+    - Realtime: a WebSocket API to the websocket function, and the changes function (run after
+      each write and every minute). The websocket function reads and writes the connections
+      table and reads the events table; the changes function reads the connections, deletes
+      those that are gone, and writes the events. Both read the metadata object and the secrets.
+
+    When the database was created here, the REST, websocket and changes functions join its VPC
+    and client security group. The VPC cannot reach the WebSocket management API, so a poster
+    function, never in a VPC and the only one allowed to manage connections, posts frames for the
+    websocket and changes functions (with an existing database too: one way to post, one grant).
+    Replacing this stack never touches data: that lives in ``StatefulStack``.
 
     Example:
         >>> ApiStack(app, "PolarBaseApi", metadata=stateful.metadata,
         ...          super_admin_key=stateful.super_admin_key,
         ...          database=stateful.database, network=stateful.network,
+        ...          realtime=stateful.realtime,
         ...          core_layer_path=root / "layers/build/core",
         ...          deps_layer_path=root / "layers/deps",
         ...          functions_path=root / "functions")  # doctest: +SKIP
@@ -46,6 +82,7 @@ class ApiStack(Stack):
         super_admin_key: SuperAdminKey,
         database: Database,
         network: Network | None,
+        realtime: RealtimeTables,
         core_layer_path: Path,
         deps_layer_path: Path,
         functions_path: Path,
@@ -64,19 +101,87 @@ class ApiStack(Stack):
                 "security_groups": [database.client_security_group],
             }
 
+        websocket = WebSocketApi(
+            self,
+            "WebSocket",
+            code_path=functions_path / "realtime",
+            layers=layers.all,
+            environment=self._function_environment(service="polarbase-realtime"),
+            **in_vpc,
+        )
+        realtime_environment = {
+            CONNECTIONS_TABLE: realtime.connections.table_name,
+            EVENTS_TABLE: realtime.events.table_name,
+            WEBSOCKET_ENDPOINT: websocket.management_url,
+        }
+        for name, value in realtime_environment.items():
+            websocket.function.add_environment(name, value)
+        changes = ChangeCapture(
+            self,
+            "Changes",
+            code_path=functions_path / "changes",
+            layers=layers.all,
+            environment={
+                **self._function_environment(service="polarbase-changes"),
+                **realtime_environment,
+            },
+            **in_vpc,
+        )
         rest = RestApi(
             self,
             "Rest",
             code_path=functions_path / "rest",
             layers=layers.all,
-            environment=self._function_environment(service="polarbase-rest"),
+            environment={
+                **self._function_environment(service="polarbase-rest"),
+                CHANGES_FUNCTION: changes.function.function_name,
+            },
             **in_vpc,
         )
+
         metadata.bucket.grant_read(rest.function, metadata.metadata_key)
         metadata.bucket.grant_put(rest.function, metadata.metadata_key)
-        database.secret.grant_read(rest.function)
-        super_admin_key.secret.grant_read(rest.function)
+        changes.function.grant_invoke(rest.function)
+        for function in (rest.function, websocket.function, changes.function):
+            self._grant_secrets(function)
+        for function in (websocket.function, changes.function):
+            metadata.bucket.grant_read(function, metadata.metadata_key)
+        realtime.connections.grant_read_write_data(websocket.function)
+        realtime.events.grant_read_data(websocket.function)
+        realtime.connections.grant_read_data(changes.function)
+        # Forgetting a gone connection deletes its items 25 at a time (BatchWriteItem, which IAM
+        # cannot limit to deletes); the changes function never puts or updates one.
+        realtime.connections.grant(
+            changes.function, "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"
+        )
+        realtime.events.grant_write_data(changes.function)
+
+        # The management API is public and the VPC has no NAT gateway: only the poster, outside
+        # any VPC, posts to connections, for the websocket and changes functions.
+        poster = ConnectionPoster(
+            self,
+            "Poster",
+            code_path=functions_path / "poster",
+            layers=layers.all,
+            environment={
+                "POLARBASE_AWS_REGION": self.region,
+                WEBSOCKET_ENDPOINT: websocket.management_url,
+                "POWERTOOLS_SERVICE_NAME": "polarbase-poster",
+                "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
+            },
+        )
+        websocket.stage.grant_management_api_access(poster.function)
+        for sender in (websocket.function, changes.function):
+            poster.function.grant_invoke(sender)
+            sender.add_environment(POSTER_FUNCTION, poster.function.function_name)
+
         CfnOutput(self, "RestApiUrl", value=rest.url, description="PolarBase REST API URL")
+        CfnOutput(
+            self,
+            "WebSocketUrl",
+            value=websocket.url,
+            description="PolarBase realtime WebSocket URL (wss://; the key in ?x-api-key=)",
+        )
         CfnOutput(
             self,
             "SuperAdminKeySecretArn",
@@ -86,13 +191,14 @@ class ApiStack(Stack):
 
         # Later issues add their functions and APIs here, each on `layers.all` with
         # `_function_environment` and the grants it needs, and each with a CfnOutput for its URL:
-        # - WebSocketApi: API Gateway WebSocket API ($connect, $disconnect, $default) and its
-        #   function; grant_manage_connections; the connections table from StatefulStack.
-        # - ChangeCapture: the changes function draining the logical slot (in the VPC), on a
-        #   schedule and invoked asynchronously by the REST function after a write.
         # - Mcp and Agent: their own functions and routes, so their imports never reach REST.
         # - Attachments: grants on the attachments bucket for presigned upload and download URLs.
         # - StaticSite: the web UI on S3 + CloudFront, with the API URLs in its config.
+
+    def _grant_secrets(self, function: lambda_.IFunction) -> None:
+        """The database's credentials, and the super admin key that every key check needs."""
+        self._database.secret.grant_read(function)
+        self._super_admin_key.secret.grant_read(function)
 
     def _function_environment(self, *, service: str) -> dict[str, str]:
         """What every function's runtime reads: ``polarbase.config.Settings`` and Powertools."""

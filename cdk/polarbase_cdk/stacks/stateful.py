@@ -7,7 +7,13 @@ from typing import Any, cast
 from aws_cdk import CfnResource, Fn, Stack
 from constructs import Construct
 
-from polarbase_cdk.constructs import Database, MetadataBucket, Network, SuperAdminKey
+from polarbase_cdk.constructs import (
+    Database,
+    MetadataBucket,
+    Network,
+    RealtimeTables,
+    SuperAdminKey,
+)
 
 __all__ = ["PINNED_LOGICAL_IDS", "StatefulStack"]
 
@@ -18,13 +24,16 @@ PINNED_LOGICAL_IDS = {
     "database_secret": "DatabaseSecret",
     "database_instance": "DatabaseInstance",
     "super_admin_key": "SuperAdminKeySecret",
+    "realtime_connections": "RealtimeConnectionsTable",
+    "realtime_events": "RealtimeEventsTable",
 }
 """Logical IDs of the stateful resources. Changing one makes CloudFormation replace the resource,
 which loses its data: these never change, whatever the constructs are renamed to."""
 
 
 class StatefulStack(Stack):
-    """The metadata bucket and the database (created in its own VPC, or an existing one).
+    """The metadata bucket, the database (created in its own VPC, or an existing one), the super
+    admin key and the realtime tables.
 
     With ``existing_database_secret_arn`` the database is taken from that secret and no VPC is
     made; without it an RDS PostgreSQL instance is created. Stateless stacks read ``metadata``
@@ -54,8 +63,13 @@ class StatefulStack(Stack):
             self.database = Database(
                 self, "Database", existing_secret_arn=existing_database_secret_arn
             )
+        # Transient (items expire; the tables are deleted with this stack), but state all the same:
+        # retained events are positions in this database's WAL, so they live beside it and survive
+        # the API stack being destroyed and deployed again (a client resuming afterwards still
+        # finds them); the API stack keeps nothing a redeploy would lose.
+        self.realtime = RealtimeTables(self, "Realtime")
         # Later issues add their stateful resources here, each with a pinned logical ID: the
-        # realtime connections table (DynamoDB, TTL) and the attachments bucket.
+        # attachments bucket.
         self._pin_logical_ids()
 
     @property
@@ -76,6 +90,8 @@ class StatefulStack(Stack):
 
         pin(self.metadata.bucket, "metadata_bucket")
         pin(self.super_admin_key.secret, "super_admin_key")
+        pin(self.realtime.connections, "realtime_connections")
+        pin(self.realtime.events, "realtime_events")
         if self.network is not None:
             pin(self.network.vpc, "vpc")
         instance = self.database.instance

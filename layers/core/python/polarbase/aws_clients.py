@@ -1,4 +1,4 @@
-"""The AWS clients of one process (S3, Secrets Manager), made on first use from one session."""
+"""The AWS clients of one process, each made on first use from one botocore session."""
 
 from __future__ import annotations
 
@@ -43,3 +43,24 @@ class AwsClients:
 
     def secrets_manager(self) -> Any:
         return self._client("secretsmanager")
+
+    def dynamodb(self) -> Any:
+        return self._client("dynamodb")
+
+    def lambda_(self) -> Any:
+        """Lambda, for invoking the realtime functions (short timeouts: an invoke is quick)."""
+        from botocore.config import Config
+
+        return self._client(
+            "lambda", config=Config(connect_timeout=2, read_timeout=30, retries={"max_attempts": 2})
+        )
+
+    def management_api(self, endpoint_url: str) -> Any:
+        """The WebSocket API's management API (``@connections``), pooled for parallel posts."""
+        from botocore.config import Config
+
+        return self._client(
+            "apigatewaymanagementapi",
+            endpoint_url=endpoint_url,
+            config=Config(max_pool_connections=32, retries={"max_attempts": 2}),
+        )

@@ -143,6 +143,19 @@ class Settings:
     """Seconds between heartbeats on an idle socket or stream."""
     realtime_max_connections: int = 10_000
     """Most sockets and streams at once; more are refused (close code 1013)."""
+    realtime_connections_table: str | None = None
+    """DynamoDB table of WebSocket connections and subscriptions (aws mode)."""
+    realtime_events_table: str | None = None
+    """DynamoDB table of recent events kept for resumes (aws mode)."""
+    realtime_log_seconds: float = 86_400.0
+    """How long the aws mode keeps events for resumes (the events table's TTL)."""
+    realtime_websocket_endpoint: str | None = None
+    """The WebSocket API's management endpoint (``https://{api}.execute-api.{region}.amazonaws
+    .com/{stage}``), where the poster function sends frames (aws mode)."""
+    realtime_poster_function: str | None = None
+    """The function outside the VPC that posts frames to connections (aws mode)."""
+    realtime_changes_function: str | None = None
+    """The function that drains the slot, invoked after each write through the API (aws mode)."""
     metadata_bucket: str | None = None
     """S3 bucket holding the metadata SQLite file in the aws mode (required there)."""
     metadata_key: str = "polarbase/metadata.sqlite3"

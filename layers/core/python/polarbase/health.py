@@ -75,4 +75,7 @@ async def check_dependencies(runtime: Runtime) -> list[DependencyCheck]:
     ]
     if runtime.realtime is not None:
         probes.append(_timed("realtime", runtime.realtime.check(), essential=False))
+    elif runtime.realtime_slot is not None:
+        limit = runtime.settings.realtime_max_wal_bytes
+        probes.append(_timed("realtime", runtime.realtime_slot.check(limit), essential=False))
     return list(await asyncio.gather(*probes))

@@ -30,6 +30,7 @@ from .writes import WritePath
 
 if TYPE_CHECKING:
     from .realtime.local import LocalRealtime
+    from .realtime.slot import ChangeSlot
 
 __all__ = ["Runtime", "build_runtime"]
 
@@ -53,6 +54,10 @@ class Runtime:
     """The configured super admin key (from the settings, or read from its secret on AWS)."""
     realtime: LocalRealtime | None = None
     """Change capture and fan-out for ``polarbase serve`` (None on AWS or when turned off)."""
+    aws: AwsClients | None = None
+    """The AWS clients of the aws mode (None locally)."""
+    realtime_slot: ChangeSlot | None = None
+    """The replication slot the aws mode's changes function drains, reported by ``/health``."""
     started_at: float = field(default_factory=time.time)
     generated_super_admin_key: str | None = None
     started: bool = False
@@ -164,6 +169,13 @@ def build_runtime(settings: Settings, *, database_url: str | None = None) -> Run
         from .realtime.local import LocalRealtime  # the functions never import it
 
         realtime = LocalRealtime(settings, database, conninfo, auth, catalog, changes)
+    realtime_slot = None
+    if clients is not None and settings.realtime_changes_function:
+        from .realtime.invoke import ChangesTrigger
+        from .realtime.slot import ChangeSlot
+
+        changes.listen(ChangesTrigger(clients, settings.realtime_changes_function))
+        realtime_slot = ChangeSlot(database, settings.db_schema, settings.realtime_slot)
     return Runtime(
         settings=settings,
         database=database,
@@ -179,4 +191,6 @@ def build_runtime(settings: Settings, *, database_url: str | None = None) -> Run
         changes=changes,
         super_admin_key=_super_admin_key(settings, clients),
         realtime=realtime,
+        aws=clients,
+        realtime_slot=realtime_slot,
     )

@@ -53,8 +53,12 @@ class Authenticator:
         """The key for ``secret``; raises AuthenticationError when it is missing or not valid."""
         if not secret:
             raise AuthenticationError(_MISSING)
+        return self.identify_hash(hash_api_key(secret))
+
+    def identify_hash(self, key_hash: str) -> ApiKey:
+        """The key whose hash is ``key_hash`` (a connection stored on AWS keeps the hash, never
+        the key); raises AuthenticationError when it is not valid (any more)."""
         self._follow(self.store.generation())
-        key_hash = hash_api_key(secret)
         if key_hash in self._cache:
             key = self._cache[key_hash]
         else:

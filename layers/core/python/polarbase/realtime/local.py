@@ -111,15 +111,7 @@ class LocalRealtime:
             raise RealtimeUnavailableError(
                 f"not streaming the slot: {self.stream.error or 'connecting'}"
             )
-        status = await self.slot.status()
-        if status is None:
-            raise RealtimeUnavailableError(f"replication slot '{self.slot.slot}' is missing")
-        limit = self.settings.realtime_max_wal_bytes
-        if status.retained_bytes > limit:
-            raise RealtimeUnavailableError(
-                f"slot '{self.slot.slot}' holds back {status.retained_bytes} bytes of WAL "
-                f"(limit {limit}): nothing is reading it"
-            )
+        await self.slot.check(self.settings.realtime_max_wal_bytes)
 
     async def _schema_changed(self, change: Change) -> None:
         if change.action in _SHAPE_CHANGES and self.error is None:

@@ -96,5 +96,9 @@ class ConnectionPoster(Protocol):
     def post(self, frames: Sequence[tuple[str, bytes]]) -> list[str]:
         """Send each ``(connection id, frame)``; the ids of connections that are gone (they
         must be forgotten). Other failures are logged, not raised: one bad connection must not
-        stop the others."""
+        stop the others. One connection's frames arrive in the order given."""
+        ...
+
+    def disconnect(self, connection_ids: Sequence[str]) -> None:
+        """Close connections (a revoked key's)."""
         ...

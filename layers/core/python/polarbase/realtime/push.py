@@ -50,13 +50,34 @@ class ManagementApiPoster:
         self._executor = ThreadPoolExecutor(max_workers, thread_name_prefix="polarbase-post")
 
     def post(self, frames: Sequence[tuple[str, bytes]]) -> list[str]:
-        if len(frames) == 1:
-            outcomes = [self._post_one(frames[0])]
+        # One connection's frames go out one after another, in order; connections in parallel.
+        queues: dict[str, list[bytes]] = {}
+        for connection_id, data in frames:
+            queues.setdefault(connection_id, []).append(data)
+        batches = list(queues.items())
+        if len(batches) == 1:
+            outcomes = [self._post_all(batches[0])]
         else:
-            outcomes = list(self._executor.map(self._post_one, frames))
+            outcomes = list(self._executor.map(self._post_all, batches))
         return [
-            connection_id for (connection_id, _), gone in zip(frames, outcomes, strict=True) if gone
+            connection_id
+            for (connection_id, _), gone in zip(batches, outcomes, strict=True)
+            if gone
         ]
+
+    def disconnect(self, connection_ids: Sequence[str]) -> None:
+        """Close connections (``DeleteConnection``); ones already gone are fine."""
+        from botocore.exceptions import BotoCoreError, ClientError  # the aws mode only
+
+        for connection_id in connection_ids:
+            try:
+                self.client.delete_connection(ConnectionId=connection_id)
+            except (ClientError, BotoCoreError) as error:
+                _log.info("realtime: cannot close connection %s (%s)", connection_id, error)
+
+    def _post_all(self, batch: tuple[str, list[bytes]]) -> bool:
+        connection_id, frames = batch
+        return any(self._post_one((connection_id, data)) for data in frames)
 
     def close(self) -> None:
         """Stop the worker threads (after the frames being posted have gone out)."""

@@ -87,6 +87,18 @@ class ChangeSlot:
             confirmed_flush=raw["confirmedFlush"],
         )
 
+    async def check(self, max_wal_bytes: int) -> None:
+        """Raises RealtimeUnavailableError when the slot is missing, or holds back more than
+        ``max_wal_bytes`` of WAL: nothing is draining it, and the disk is filling."""
+        status = await self.status()
+        if status is None:
+            raise RealtimeUnavailableError(f"replication slot '{self.slot}' is missing")
+        if status.retained_bytes > max_wal_bytes:
+            raise RealtimeUnavailableError(
+                f"slot '{self.slot}' holds back {status.retained_bytes} bytes of WAL "
+                f"(limit {max_wal_bytes}): nothing is reading it"
+            )
+
     async def _locked(self, work: Any) -> Any:
         async def locked(connection: psycopg.AsyncConnection[Any]) -> Any:
             async with connection.transaction():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,11 +29,20 @@ class Subscription:
     """The filter as the client sent it (stored with the connection on AWS)."""
 
     def matches(self, event: ChangeEvent) -> bool:
+        return self.matches_change(event.table, event.action, event.row)
+
+    def matches_change(self, table: TableName, action: str, row: Mapping[str, Any]) -> bool:
         return (
-            event.table == self.table
-            and event.action in self.events
-            and (self.predicate is None or self.predicate(event.row))
+            table == self.table
+            and action in self.events
+            and (self.predicate is None or self.predicate(row))
         )
+
+    def matches_payload(self, payload: Mapping[str, Any]) -> bool:
+        """For an event kept as its payload (the AWS event log)."""
+        row = payload.get("new") or payload.get("old") or payload.get("key") or {}
+        table = TableName(payload["schema"], payload["table"])
+        return self.matches_change(table, payload["action"], row)
 
 
 class RealtimeService:
@@ -51,12 +61,15 @@ class RealtimeService:
     def check_connect(principal: Principal) -> None:
         principal.check_door()
 
+    def table_ref(self, name: str) -> TableName:
+        return TableName.named(self.schema, name)
+
     async def subscription(
         self, principal: Principal, request: Subscribe, subscription_id: str
     ) -> Subscription:
         """The subscription ``request`` asks for; raises the error REST would give for the
         same table and filter (403 for a table the key may not use, 404, 400)."""
-        ref = TableName.named(self.schema, request.table)
+        ref = self.table_ref(request.table)
         principal.check_read(ref)
         table = await self.catalog.table(ref)
         node = parse_filter(request.filter, table)

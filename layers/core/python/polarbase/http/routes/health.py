@@ -26,7 +26,9 @@ def health_router(runtime: Runtime) -> APIRouter:
         checks = await check_dependencies(runtime)
         down = [check.name for check in checks if not check.ok and check.essential]
         degraded = [check.name for check in checks if not check.ok and not check.essential]
-        realtime = runtime.realtime is not None and runtime.realtime.error is None
+        realtime = runtime.realtime_slot is not None or (
+            runtime.realtime is not None and runtime.realtime.error is None
+        )
         return raw_json(
             {
                 "status": "unavailable" if down else "degraded" if degraded else "ok",
