@@ -578,3 +578,34 @@ def test_sse_needs_the_realtime_scope(server: LiveServer, key: Callable[..., str
     )
     assert response.status_code == 403
     assert "realtime" in response.json()["error"]
+
+
+def test_health_reports_a_slot_holding_too_much_wal(
+    database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    # A limit of one byte: any slot holds more (its restart point trails the WAL's end).
+    settings = make_settings(tmp_path_factory.mktemp("lagging"), realtime_max_wal_bytes=1)
+    live = LiveServer(settings, database_url).start()
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            response = httpx.get(live.url + "/health", timeout=10)
+            body = response.json()
+            if "holds back" in body["checks"]["realtime"].get("error", ""):
+                break
+            assert time.monotonic() < deadline, body
+            time.sleep(0.1)
+        assert response.status_code == 200  # the API still serves
+        assert body["status"] == "degraded"
+        assert body["degraded"] == ["realtime"]
+        assert body["down"] == []
+        assert body["checks"]["realtime"]["status"] == "degraded"
+    finally:
+        live.stop()
+
+
+def test_health_reports_realtime_ok_while_streaming(server: LiveServer) -> None:
+    body = httpx.get(server.url + "/health", timeout=10).json()
+    assert body["status"] == "ok"
+    assert body["services"]["realtime"] is True
+    assert body["checks"]["realtime"]["status"] == "ok"
