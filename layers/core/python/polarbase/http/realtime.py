@@ -315,13 +315,7 @@ class RealtimeDoor:
             for name in ("filter", "events"):
                 if name in params:
                     raise InvalidInputError(f"{name}: needs table")
-            replay = realtime.hub.retention.since(since) if since is not None else None
-            if replay is not None:
-                replay = Replay(
-                    [e for e in replay.events if principal.may_read(e.table)],
-                    replay.gap,
-                    replay.oldest,
-                )
+            replay = realtime.hub.replay_to(connection, since) if since is not None else None
             return connection, replay, since
         request = Subscribe(
             table=table,
@@ -332,7 +326,7 @@ class RealtimeDoor:
         subscription = await realtime.service.subscription(principal, request, "s1")
         connection.subscriptions[subscription.id] = subscription
         connection.everything = False
-        replay = realtime.hub.replay(subscription, since) if since is not None else None
+        replay = realtime.hub.replay_to(connection, since) if since is not None else None
         return connection, replay, since
 
 

@@ -171,5 +171,15 @@ class ChangeHub:
             replay.oldest,
         )
 
+    def replay_to(self, connection: Connection, since: Position) -> Replay:
+        """The retained events after ``since`` that ``connection`` takes (its key may see them,
+        and its subscriptions match, or it takes everything)."""
+        replay = self.retention.since(since)
+        return Replay(
+            [event for event in replay.events if connection.matching(event) is not None],
+            replay.gap,
+            replay.oldest,
+        )
+
     def __iter__(self) -> Iterator[Connection]:
         return iter(list(self.connections))
