@@ -117,7 +117,7 @@ class Client:
         assert frame.get("data", {}).get("event") == "db_change", frame
         return frame["data"]["payload"]
 
-    def events_until_quiet(self, quiet: float = 0.5) -> list[dict[str, Any]]:
+    def events_until_quiet(self, quiet: float = 1.0) -> list[dict[str, Any]]:
         found = []
         while True:
             try:

@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
+from psycopg import sql
 
 from tests.fixtures.server import Server
 from tests.helpers import super_admin_client
@@ -368,3 +369,38 @@ def test_filter_by_uuid_key(api, make_table):
     assert [row["name"] for row in response.json()["data"]["rows"]] == ["Ada"]
     bad = api.get(f"/rest/db/{table}", params={"filter": json.dumps({"id": "not-a-uuid"})})
     assert "'id'" in error_of(bad, 400)
+
+
+def test_in_with_integers_and_fractions_together(client, things):
+    # JSON gives [1, 2.5] as an int and a float; they are compared as one numeric list.
+    assert titles(client, things, filter=json.dumps({"price": {"in": [1, 2.5, 1.5]}})) == [
+        "alpha",
+        "beta_2",
+    ]
+
+
+def test_integer_arrays_take_every_array_operator(client, pg):
+    # Tables made outside PolarBase may have integer arrays; a list of small integers must
+    # still compare with them (it is sent as smallint[] unless cast).
+    name = f"arrays_{uuid.uuid4().hex[:8]}"
+    pg.execute(
+        sql.SQL("CREATE TABLE {} (id serial PRIMARY KEY, nums integer[])").format(
+            sql.Identifier(name)
+        )
+    )
+    pg.execute(
+        sql.SQL("INSERT INTO {} (nums) VALUES ('{{1,2,3}}'), ('{{4}}'), (NULL)").format(
+            sql.Identifier(name)
+        )
+    )
+    try:
+        for where, expected in [
+            ({"nums": {"contains": [1, 2]}}, [[1, 2, 3]]),
+            ({"nums": {"overlaps": [4, 9]}}, [[4]]),
+            ({"nums": {"eq": [4]}}, [[4]]),
+        ]:
+            response = get_with_filter(client, name, where)
+            assert response.status_code == 200, response.text
+            assert [row["nums"] for row in response.json()["data"]["rows"]] == expected
+    finally:
+        pg.execute(sql.SQL("DROP TABLE {}").format(sql.Identifier(name)))

@@ -117,3 +117,17 @@ def test_the_column_limit_counts_the_key_and_the_timestamps(api):
     columns = [{"name": f"c{number}", "dataType": "text"} for number in range(1598)]
     response = api.post("/rest/db/tables", json={"name": _name(), "columns": columns})
     assert_error(response, 400, "1598 columns", "1600")
+
+
+def test_columns_named_like_the_statements_own_aliases_read_back(api, make_table):
+    # The row aliases of the read and write statements (r, x0) are also valid column names.
+    name = make_table(
+        columns=[{"name": "r", "dataType": "text"}, {"name": "x0", "dataType": "text"}]
+    )
+    created = assert_ok(api.post(f"/rest/db/{name}", json={"r": "row", "x0": "first"}))
+    (row,) = created["returning"]
+    assert (row["r"], row["x0"]) == ("row", "first")
+    listed = assert_ok(api.get(f"/rest/db/{name}"))
+    assert [(item["r"], item["x0"]) for item in listed["rows"]] == [("row", "first")]
+    one = assert_ok(api.get(f"/rest/db/{name}/{row['id']}"))
+    assert one["r"] == "row"

@@ -81,7 +81,7 @@ def render(raw: Any, where: Table = THINGS) -> tuple[str, dict[str, Any]]:
         ({"tags": {"contains": ["a"]}}, '"t"."tags" @> %(p0)s::text[]', {"p0": ["a"]}),
         ({"tags": {"overlaps": ["a"]}}, '"t"."tags" && %(p0)s::text[]', {"p0": ["a"]}),
         ({"tags": ["a"]}, '"t"."tags" = %(p0)s::text[]', {"p0": ["a"]}),
-        ({"numbers": {"contains": [1]}}, '"t"."numbers" @> %(p0)s', {"p0": [1]}),
+        ({"numbers": {"contains": [1]}}, '"t"."numbers" @> %(p0)s::integer[]', {"p0": [1]}),
         ({'we"ird': "x"}, '"t"."we""ird" = %(p0)s', {"p0": "x"}),
     ],
 )

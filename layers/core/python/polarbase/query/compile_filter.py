@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any
+
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
@@ -26,6 +29,19 @@ _PATTERNS = {
     Operator.NOT_LIKE: sql.SQL("NOT LIKE"),
     Operator.NOT_ILIKE: sql.SQL("NOT ILIKE"),
 }
+_ARRAY_ELEMENTS = {
+    "int2": sql.SQL("smallint"),
+    "int4": sql.SQL("integer"),
+    "int8": sql.SQL("bigint"),
+    "numeric": sql.SQL("numeric"),
+    "float4": sql.SQL("real"),
+    "float8": sql.SQL("double precision"),
+    "bool": sql.SQL("boolean"),
+    "uuid": sql.SQL("uuid"),
+    "date": sql.SQL("date"),
+    "timestamptz": sql.SQL("timestamptz"),
+    "timestamp": sql.SQL("timestamp"),
+}
 _SEARCHABLE_BASES = frozenset({"varchar", "bpchar", "text", "citext"})
 _TEXT_BASES = _SEARCHABLE_BASES | {"name", "char"}
 
@@ -47,9 +63,9 @@ def _condition(node: Condition, source: sql.Identifier, params: Params) -> sql.C
             return sql.SQL("{} {} {}::jsonb").format(
                 column, _COMPARISONS[operator], params.add(Jsonb(value))
             )
-        if node.column.is_array and node.column.base_type in _TEXT_BASES:
-            return sql.SQL("{} {} {}::text[]").format(
-                column, _COMPARISONS[operator], params.add(value)
+        if node.column.is_array:
+            return sql.SQL("{} {} {}").format(
+                column, _COMPARISONS[operator], _array_param(node, params)
             )
         return sql.SQL("{} {} {}").format(column, _COMPARISONS[operator], params.add(value))
     if operator is Operator.BETWEEN:
@@ -60,7 +76,7 @@ def _condition(node: Condition, source: sql.Identifier, params: Params) -> sql.C
         if not value:
             return sql.SQL("FALSE" if operator is Operator.IN else "TRUE")
         template = "{} = ANY({})" if operator is Operator.IN else "NOT ({} = ANY({}))"
-        return sql.SQL(template).format(column, params.add(value))
+        return sql.SQL(template).format(column, params.add(_one_type(value)))
     text = column if node.column.base_type in _TEXT_BASES else sql.SQL("{}::text").format(column)
     if operator in _PATTERNS:
         return sql.SQL("{} {} {}").format(text, _PATTERNS[operator], params.add(value))
@@ -76,9 +92,29 @@ def _condition(node: Condition, source: sql.Identifier, params: Params) -> sql.C
 
 
 def _array_param(node: Condition, params: Params) -> sql.Composable:
+    """An array value cast to the column's array type: psycopg picks the narrowest type for a
+    list of small integers (smallint[]), and ``integer[] @> smallint[]`` has no operator."""
     if node.column.base_type in _TEXT_BASES:
         return sql.SQL("{}::text[]").format(params.add(node.value))
-    return params.add(node.value)
+    element = _ARRAY_ELEMENTS.get(node.column.base_type)
+    value = params.add(_one_type(node.value))
+    return value if element is None else sql.SQL("{}::{}[]").format(value, element)
+
+
+def _one_type(values: list[Any]) -> list[Any]:
+    """``values`` as one type psycopg can send as an array: integers mixed with fractions (as
+    JSON gives them, ``[1, 2.5]``) become decimals, exactly."""
+    numbers = [item for item in values if item is not None]
+    if (
+        numbers
+        and all(
+            isinstance(item, int | float | Decimal) and not isinstance(item, bool)
+            for item in numbers
+        )
+        and len({type(item) for item in numbers}) > 1
+    ):
+        return [None if item is None else Decimal(str(item)) for item in values]
+    return values
 
 
 def compile_filter(node: FilterNode, source: sql.Identifier, params: Params) -> sql.Composable:

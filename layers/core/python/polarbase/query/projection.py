@@ -70,7 +70,8 @@ def select_list(
 ) -> sql.Composable:
     """``expr AS name, ...`` for the row aliased ``source``: its columns, then its expansions.
 
-    Callers aggregate it as ``json_agg(r)`` / ``row_to_json(r)`` over ``(SELECT <list> ...) r``:
+    Callers aggregate it as ``json_agg(r.*)`` / ``row_to_json(r.*)`` over ``(SELECT <list> ...) r``
+    (``r.*``, the whole row, because a plain ``r`` means a column when the table has one named r):
     Postgres turns a row into JSON faster that way than with json_build_object (0.29 ms
     against 0.37 ms for a page of 50), and a row has no argument limit.
     """
@@ -83,7 +84,7 @@ def select_list(
         target_key = expansion.target.column(expansion.column.foreign_key.column)  # type: ignore[union-attr]
         assert target_key is not None
         value = sql.SQL(
-            "(SELECT row_to_json({row}) FROM (SELECT {columns} FROM {table} AS {target} "
+            "(SELECT row_to_json({row}.*) FROM (SELECT {columns} FROM {table} AS {target} "
             "WHERE {target}.{key} = {source}.{column}) AS {row})"
         ).format(
             row=row,

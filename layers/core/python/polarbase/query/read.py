@@ -42,7 +42,7 @@ def get_statement(
 ) -> Statement:
     def build() -> sql.Composable:
         return sql.SQL(
-            "SELECT row_to_json(r)::text FROM (SELECT {} FROM {} AS {} WHERE {}.{} = {}) AS r"
+            "SELECT row_to_json(r.*)::text FROM (SELECT {} FROM {} AS {} WHERE {}.{} = {}) AS r"
         ).format(
             table_select_list(table, fields, _SOURCE, expand),
             _table_sql(table),
@@ -249,7 +249,7 @@ def list_statement(request: ListRequest) -> Statement:
         ("list-tail", sort_key, shape_key(request.fields, request.expand)),
         lambda: sql.SQL(
             " AS total) SELECT json_build_object("
-            "'rows', coalesce((SELECT json_agg(r) FROM (SELECT {row} FROM page AS {t}) AS r), "
+            "'rows', coalesce((SELECT json_agg(r.*) FROM (SELECT {row} FROM page AS {t}) AS r), "
             "'[]'::json), "
             "'pagination', json_build_object("
             "'page', %(page)s::int, 'limit', %(limit)s::int, 'total', total.total, "

@@ -81,7 +81,7 @@ def _written(table: Table, count_key: str, ctes: list[sql.Composable], name: str
     )
     return sql.SQL(
         "WITH {ctes} SELECT json_build_object({count_key}, count(*), "
-        "'returning', coalesce(json_agg(r), '[]'::json))::text "
+        "'returning', coalesce(json_agg(r.*), '[]'::json))::text "
         "FROM (SELECT {columns} FROM ({union}) AS {t}) AS r"
     ).format(
         ctes=sql.SQL(", ").join(ctes),
