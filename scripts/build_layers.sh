@@ -82,6 +82,9 @@ REST_PATH = {  # name: (requirement without a range, range when pyproject names 
     "aws-lambda-powertools": ("aws-lambda-powertools", ">=3,<4"),
     # The files of the API documentation page (/rest/openapi), imported when it is asked for.
     "swagger-ui-bundle-v2": ("swagger-ui-bundle-v2", ">=5.31,<6"),
+    # Attachments: the upload form's parser, and file types read from the bytes.
+    "python-multipart": ("python-multipart", ">=0.0.20"),
+    "puremagic": ("puremagic", ">=1.28,<2"),
 }
 with open("pyproject.toml", "rb") as file:
     project = tomllib.load(file)["project"]

@@ -39,7 +39,12 @@ class AwsClients:
 
     def s3(self) -> Any:
         """The S3 client (for the metadata file; ``s3_endpoint_url`` for a test server)."""
-        return self._client("s3", endpoint_url=self.s3_endpoint_url)
+        from botocore.config import Config
+
+        # SigV4: file links are presigned, and S3 takes no other signature in new regions.
+        return self._client(
+            "s3", endpoint_url=self.s3_endpoint_url, config=Config(signature_version="s3v4")
+        )
 
     def secrets_manager(self) -> Any:
         return self._client("secretsmanager")

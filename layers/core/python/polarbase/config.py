@@ -156,6 +156,18 @@ class Settings:
     """The function outside the VPC that posts frames to connections (aws mode)."""
     realtime_changes_function: str | None = None
     """The function that drains the slot, invoked after each write through the API (aws mode)."""
+    files_max_count: int = 10
+    """Most files in one upload request."""
+    files_max_file_bytes: int = 5 * 1024 * 1024
+    """Largest file an upload takes (larger ones go straight to storage with presign/complete)."""
+    files_max_request_bytes: int = 50 * 1024 * 1024
+    """Most bytes of files in one upload request."""
+    files_max_link_seconds: int = 7 * 24 * 3600
+    """Longest life of a signed file link (``expiresIn`` is capped to it)."""
+    files_public: bool = False
+    """Serve files to anyone at ``/static/<key>``, as the original did (off: keys are needed)."""
+    files_bucket: str | None = None
+    """S3 bucket of the attachments in the aws mode."""
     metadata_bucket: str | None = None
     """S3 bucket holding the metadata SQLite file in the aws mode (required there)."""
     metadata_key: str = "polarbase/metadata.sqlite3"

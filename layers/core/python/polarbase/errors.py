@@ -14,7 +14,8 @@ code and message.
     │   ├── TableNotFoundError
     │   ├── ColumnNotFoundError
     │   ├── RecordNotFoundError
-    │   └── IndexNotFoundError
+    │   ├── IndexNotFoundError
+    │   └── BlobNotFoundError (404, file_not_found)
     ├── MethodNotAllowedError (405, method_not_allowed)
     ├── ConflictError (409, conflict)
     │   ├── AlreadyExistsError (409, already_exists)
@@ -23,12 +24,15 @@ code and message.
     │   ├── CheckViolationError (409, check_violation)
     │   └── SchemaChangedError (409, schema_changed)
     ├── PayloadTooLargeError (413, payload_too_large)
+    ├── UnsupportedMediaTypeError (415, unsupported_media_type)
     ├── RuleViolationError (422, rule_violation)
     ├── RateLimitedError (429, rate_limited)
     ├── DatabaseUnavailableError (503, database_unavailable)
     ├── MetadataConflictError (503, metadata_conflict)
     ├── MetadataUnavailableError (503, metadata_unavailable)
-    └── SecretUnavailableError (503, secret_unavailable)
+    ├── RealtimeUnavailableError (503, realtime_unavailable)
+    ├── SecretUnavailableError (503, secret_unavailable)
+    └── StorageUnavailableError (503, storage_unavailable)
 
 This module imports nothing from the web layer.
 """
@@ -46,6 +50,7 @@ if TYPE_CHECKING:
 __all__ = [
     "AlreadyExistsError",
     "AuthenticationError",
+    "BlobNotFoundError",
     "CheckViolationError",
     "ColumnNotFoundError",
     "ConflictError",
@@ -69,7 +74,9 @@ __all__ = [
     "SchemaChangedError",
     "ScopeDeniedError",
     "SecretUnavailableError",
+    "StorageUnavailableError",
     "TableNotFoundError",
+    "UnsupportedMediaTypeError",
     "describe_check",
     "translate_database_error",
 ]
@@ -157,6 +164,16 @@ class IndexNotFoundError(NotFoundError):
         super().__init__(f"index '{index}' not found")
 
 
+class BlobNotFoundError(NotFoundError):
+    """No attachment file is stored under the key."""
+
+    code = "file_not_found"
+
+    def __init__(self, key: str) -> None:
+        super().__init__(f"file '{key}' not found in the attachment storage")
+        self.key = key
+
+
 class MethodNotAllowedError(PolarBaseError):
     """The path exists but not for this method; ``allowed`` lists the methods that are."""
 
@@ -226,6 +243,13 @@ class PayloadTooLargeError(PolarBaseError):
     code = "payload_too_large"
 
 
+class UnsupportedMediaTypeError(PolarBaseError):
+    """A file whose bytes are not what its type claims, or of a type the rules do not allow."""
+
+    status = 415
+    code = "unsupported_media_type"
+
+
 class RuleViolationError(PolarBaseError):
     """Well-formed input that breaks a rule: a value out of range, a type that cannot change."""
 
@@ -275,6 +299,13 @@ class SecretUnavailableError(PolarBaseError):
 
     status = 503
     code = "secret_unavailable"
+
+
+class StorageUnavailableError(PolarBaseError):
+    """The attachment storage cannot be read or written (S3 refused or could not be reached)."""
+
+    status = 503
+    code = "storage_unavailable"
 
 
 # --- database errors, by SQLSTATE -------------------------------------------------------------

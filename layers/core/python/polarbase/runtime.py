@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .auth import Authenticator, KeyService, KeyStore, RateLimiter
@@ -15,6 +18,7 @@ from .changes import ChangeNotifier
 from .config import MIN_SUPER_ADMIN_KEY_LENGTH, Settings
 from .database import Database
 from .errors import SecretUnavailableError
+from .files import FileLimits, FileService
 from .metadata import (
     LocalMetadataSync,
     MetadataStore,
@@ -56,6 +60,8 @@ class Runtime:
     """Change capture and fan-out for ``polarbase serve`` (None on AWS or when turned off)."""
     aws: AwsClients | None = None
     """The AWS clients of the aws mode (None locally)."""
+    files: FileService | None = None
+    """Attachments (None on AWS without a files bucket)."""
     realtime_slot: ChangeSlot | None = None
     """The replication slot the aws mode's changes function drains, reported by ``/health``."""
     started_at: float = field(default_factory=time.time)
@@ -120,6 +126,41 @@ def _database(settings: Settings, database_url: str | None, clients: AwsClients 
     return Database(
         conninfo, min_size=1, max_size=1, prepare_threshold=None, utc=False, check_connections=True
     )
+
+
+def _files(settings: Settings, clients: AwsClients | None) -> FileService | None:
+    """Attachments in a folder of the data directory locally, in the files bucket on AWS."""
+    from .storage import BlobStore, LocalBlobStore, S3BlobStore
+
+    blobs: BlobStore
+    if clients is None:
+        root = settings.data_dir / "files"
+        blobs = LocalBlobStore(root, signing_key=_signing_key(settings.data_dir))
+    elif settings.files_bucket:
+        blobs = S3BlobStore(clients.s3(), settings.files_bucket)
+    else:
+        return None
+    limits = FileLimits(
+        max_files=settings.files_max_count,
+        max_file_bytes=settings.files_max_file_bytes,
+        max_request_bytes=settings.files_max_request_bytes,
+        max_link_seconds=settings.files_max_link_seconds,
+    )
+    return FileService(blobs, limits)
+
+
+def _signing_key(data_dir: Path) -> bytes:
+    """The key that signs local file links, made once per data folder (readable by its owner
+    only); a new folder makes earlier links invalid, as a new key should."""
+    path = data_dir / "files-signing.key"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_bytes()
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(secrets.token_bytes(32))
+    return path.read_bytes()
 
 
 def _super_admin_key(settings: Settings, clients: AwsClients | None) -> Callable[[], str | None]:
@@ -192,5 +233,6 @@ def build_runtime(settings: Settings, *, database_url: str | None = None) -> Run
         super_admin_key=_super_admin_key(settings, clients),
         realtime=realtime,
         aws=clients,
+        files=_files(settings, clients),
         realtime_slot=realtime_slot,
     )

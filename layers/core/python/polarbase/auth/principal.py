@@ -108,6 +108,23 @@ class Principal:
         if self.key.read_only:
             raise ScopeDeniedError("access denied: this API key is read-only")
 
+    def check_files(self, *, write: bool = False) -> None:
+        """Attachments: a key of the door's scope reads a file by its key (keys are long and
+        random, and come from records it could read); uploading and deleting need a key that
+        is not read-only."""
+        self.check_door()
+        if write:
+            self._check_writable()
+
+    def check_file_listing(self) -> None:
+        """Listing every stored file: not for a key limited to some tables (the list would name
+        the files of the others)."""
+        self.check_door()
+        if self.key.tables is not None:
+            raise ScopeDeniedError(
+                "access denied: a key limited to some tables cannot list every file"
+            )
+
     def check_super_admin(self) -> None:
         if not self.key.is_super_admin:
             raise ScopeDeniedError("access denied: only the super admin key may manage API keys")

@@ -13,7 +13,7 @@ from .app import REST_PREFIX
 from .docs import docs_router
 from .errors import install_error_handlers
 from .openapi import finish_document
-from .routes import health_router, keys_router, tables_router
+from .routes import files_router, health_router, keys_router, static_router, tables_router
 
 if TYPE_CHECKING:
     from ..runtime import Runtime
@@ -49,6 +49,9 @@ def create_api(runtime: Runtime, *, manage_runtime: bool) -> FastAPI:
     api.include_router(health_router(runtime))
     api.include_router(keys_router(runtime))
     api.include_router(tables_router(runtime), prefix=REST_PREFIX)
+    api.include_router(files_router(runtime), prefix=REST_PREFIX)
+    if runtime.settings.files_public:
+        api.include_router(static_router(runtime))
 
     def openapi() -> dict[str, Any]:
         """The document of every route, without tables; built once (tables are added per

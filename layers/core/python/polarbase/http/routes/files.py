@@ -1,0 +1,179 @@
+"""File routes under /rest/files: upload, download (or a signed link), delete and list.
+
+The door reads the multipart form and moves bytes; ``FileService`` decides what is allowed.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from fastapi import APIRouter, Request
+from starlette.datastructures import UploadFile
+from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.types import Message
+
+from ...auth import Principal, Scope
+from ...errors import InvalidInputError, PayloadTooLargeError, StorageUnavailableError
+from ...files import FileService, Served, Upload
+from ..openapi import query_parameter
+from ..params import bool_param, int_param
+from ..responses import envelope
+
+if TYPE_CHECKING:
+    from ...runtime import Runtime
+
+__all__ = ["files_router", "static_router"]
+
+_FORM_OVERHEAD = 1024 * 1024
+"""Room for the multipart boundaries and headers around the files' bytes."""
+_INLINE_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf")
+_DEFAULT_LINK_SECONDS = 3600
+
+
+def _unavailable() -> FileService:
+    # Attachments need a store: on AWS, POLARBASE_FILES_BUCKET (the CDK stack sets it).
+    raise StorageUnavailableError("attachments are not configured on this deployment")
+
+
+def _file_response(served: Served) -> Response:
+    if served.redirect is not None:
+        return RedirectResponse(served.redirect, status_code=302)
+    assert served.path is not None
+    info = served.info
+    inline = info.content_type in _INLINE_TYPES
+    response = FileResponse(
+        served.path,
+        media_type=info.content_type,
+        filename=info.name,
+        content_disposition_type="inline" if inline else "attachment",
+    )
+    # A stored file is never run as a page of this origin (an HTML or SVG upload included).
+    response.headers["x-content-type-options"] = "nosniff"
+    response.headers["content-security-policy"] = "default-src 'none'; sandbox"
+    response.headers["cache-control"] = "private, max-age=60"
+    return response
+
+
+def files_router(runtime: Runtime) -> APIRouter:
+    router = APIRouter(tags=["files"])
+    settings = runtime.settings
+
+    def service() -> FileService:
+        return runtime.files if runtime.files is not None else _unavailable()
+
+    def principal(request: Request) -> Principal:
+        return runtime.auth.authenticate(request.headers.get("x-api-key"), Scope.REST)
+
+    @router.post(
+        "/files/upload",
+        summary="Upload files (multipart field 'files'); returns their attachment objects",
+    )
+    async def upload(request: Request) -> Response:
+        acting = principal(request)
+        files = service()
+        limit = settings.files_max_request_bytes + _FORM_OVERHEAD
+        declared = request.headers.get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            raise PayloadTooLargeError(f"body: larger than the limit of {limit} bytes")
+        request._receive = _limited(request.receive, limit)
+        form = await request.form(max_files=settings.files_max_count + 1, max_fields=50)
+        try:
+            parts = [part for part in form.getlist("files") if isinstance(part, UploadFile)]
+            uploads = [
+                Upload(
+                    name=part.filename or "file",
+                    data=await part.read(settings.files_max_file_bytes + 1),
+                    declared_type=part.content_type,
+                )
+                for part in parts
+            ]
+        finally:
+            await form.close()
+        return envelope(await files.upload(acting, uploads))
+
+    @router.get(
+        "/files",
+        summary="List stored files, by key",
+        openapi_extra={
+            "parameters": [
+                query_parameter("after", "The key after which the page starts (from `next`)."),
+                query_parameter("limit", "Files per page (1-1000, default 100)."),
+            ]
+        },
+    )
+    async def list_files(request: Request) -> Response:
+        acting = principal(request)
+        limit = int_param(request.query_params, "limit", 100) or 100
+        if not 1 <= limit <= 1000:
+            raise InvalidInputError("limit: must be between 1 and 1000")
+        after = request.query_params.get("after") or None
+        return envelope(await service().list(acting, after=after, limit=limit))
+
+    @router.get(
+        "/files/{key:path}",
+        summary="Download a file, or with signed=true a link that works without the key",
+        openapi_extra={
+            "parameters": [
+                query_parameter("signed", "true: answer a signed link instead of the file."),
+                query_parameter("expiresIn", "Seconds the signed link lives (default 3600)."),
+            ]
+        },
+    )
+    async def download(key: str, request: Request) -> Response:
+        files = service()
+        query = request.query_params
+        if "signature" in query:  # a signed link: no key needed, the signature is checked
+            verify = getattr(files.blobs, "verify_download", None)
+            if verify is None:
+                raise InvalidInputError("signature: this store signs its own links")
+            verify(
+                key, query.get("expires", ""), query.get("signature", ""), name=query.get("name")
+            )
+            return _file_response(await files.serve(None, key))
+        acting = principal(request)
+        if bool_param(query, "signed"):
+            seconds = int_param(query, "expiresIn", _DEFAULT_LINK_SECONDS)
+            assert seconds is not None
+            link = await files.signed_link(acting, key, seconds)
+            if link["url"].startswith("/"):
+                link["url"] = str(request.base_url).rstrip("/") + _prefix(request) + link["url"]
+            return envelope(link)
+        return _file_response(await files.serve(acting, key))
+
+    @router.delete("/files/{key:path}", summary="Delete a file")
+    async def delete(key: str, request: Request) -> Response:
+        return envelope(await service().delete(principal(request), key))
+
+    return router
+
+
+def static_router(runtime: Runtime) -> APIRouter:
+    """``/static/<key>`` for everyone, as the original served files: only with
+    ``POLARBASE_FILES_PUBLIC=true``."""
+    router = APIRouter(tags=["files"])
+
+    @router.get("/static/{key:path}", summary="A file, without a key (public mode only)")
+    async def public_file(key: str) -> Response:
+        files = runtime.files if runtime.files is not None else _unavailable()
+        return _file_response(await files.serve(None, key))
+
+    return router
+
+
+def _prefix(request: Request) -> str:
+    """The path prefix the app is served under (API Gateway's stage), for absolute links."""
+    return str(request.scope.get("root_path", "")).rstrip("/")
+
+
+def _limited(receive: object, limit: int) -> object:
+    seen = 0
+
+    async def bounded() -> Message:
+        nonlocal seen
+        message: Message = await receive()  # type: ignore[operator]
+        seen += len(message.get("body", b""))
+        if seen > limit:
+            raise PayloadTooLargeError(f"body: larger than the limit of {limit} bytes")
+        return message
+
+    return bounded
