@@ -288,3 +288,46 @@ def test_realtime_status_and_reset(data_dir: Path, serve) -> None:
 
     again = serve()  # makes a new slot
     assert realtime_health(again)["checks"]["realtime"]["status"] == "ok"  # type: ignore[index]
+
+
+def test_files_gc_removes_only_files_no_record_names(data_dir: Path, serve) -> None:
+    server = serve()
+    png = bytes.fromhex("89504e470d0a1a0a0000000d49484452")
+    with server.client() as client:
+        created = client.post(
+            "/rest/db/tables",
+            json={"name": "docs", "columns": [{"name": "files", "dataType": "attachment"}]},
+        )
+        assert created.status_code == 200, created.text
+        uploaded = client.post(
+            "/rest/files/upload",
+            files=[("files", ("kept.png", png, "image/png")), ("files", ("gone.png", png))],
+        )
+        assert uploaded.status_code == 200, uploaded.text
+        kept, gone = uploaded.json()["data"]
+        record = client.post("/rest/db/docs", json={"files": [kept]})
+        assert record.status_code == 200, record.text
+    assert server.interrupt() == 0
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "polarbase.local.cli",
+            "files",
+            "gc",
+            "--data-dir",
+            str(data_dir),
+            "--grace-hours",
+            "0",
+        ],
+        env=child_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "2 stored, 1 removed" in result.stdout
+    blobs = data_dir / "files" / "blobs"
+    assert (blobs / kept["key"]).read_bytes() == png
+    assert not (blobs / gone["key"]).exists()

@@ -165,3 +165,73 @@ def test_a_name_with_a_path_is_only_its_last_part(api):
 def test_keys_cannot_leave_the_store(api, key):
     response = api.get(f"/rest/files/{key}")
     assert response.status_code in (400, 404), response.text
+
+
+def direct_upload(form: dict[str, Any], data: bytes, content_type: str | None = None) -> int:
+    """POST a presigned form as a browser would: its fields, then the file (no API key)."""
+    fields = dict(form["fields"])
+    if content_type is not None:
+        fields["Content-Type"] = content_type
+    response = httpx.post(
+        form["url"], data=fields, files={form["fileField"]: ("upload", data)}, timeout=30
+    )
+    return response.status_code
+
+
+def test_presign_then_complete_stores_a_file_past_the_request_limit(api):
+    data = PDF + b"\x00" * (6 * 1024 * 1024)  # over Lambda's 6 MB and the upload's 5 MB
+    form = assert_ok(
+        api.post("/rest/files/presign", json={"name": "big report.pdf", "size": len(data)})
+    )
+    assert form["maxBytes"] == len(data)
+    assert direct_upload(form, data, "application/pdf") in (200, 201, 204)
+    item = assert_ok(api.post("/rest/files/complete", json={"key": form["key"]}))
+    assert (item["key"], item["size"], item["mimeType"]) == (
+        form["key"],
+        len(data),
+        "application/pdf",
+    )
+    assert item["name"] == "big report.pdf"
+    assert api.get(f"/rest/files/{form['key']}", follow_redirects=True).content == data
+
+
+def test_complete_refuses_a_lying_file_and_keeps_nothing(api):
+    form = assert_ok(api.post("/rest/files/presign", json={"name": "photo.png"}))
+    assert direct_upload(form, PDF, "image/png") in (200, 201, 204)
+    response = api.post("/rest/files/complete", json={"key": form["key"]})
+    assert_error(response, 415, "photo.png", "image/png", "application/pdf")
+    assert form["key"] not in stored_keys(api)
+
+
+def test_complete_of_nothing_uploaded_is_404(api):
+    form = assert_ok(api.post("/rest/files/presign", json={"name": "never.png"}))
+    assert_error(api.post("/rest/files/complete", json={"key": form["key"]}), 404, form["key"])
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "word"),
+    [
+        ({"name": "x.bin", "size": 0}, 400, "size"),
+        ({"name": "x.bin", "size": 10**12}, 413, "size"),
+        ({"size": 3}, 400, "name"),
+        ({"name": "x", "colour": "red"}, 400, "colour"),
+    ],
+)
+def test_bad_presign_requests(api, body, status, word):
+    assert_error(api.post("/rest/files/presign", json=body), status, word)
+
+
+def test_a_read_only_key_cannot_presign(anonymous, make_api_key):
+    reader = {"x-api-key": make_api_key(scopes=["rest"], readOnly=True)}
+    response = anonymous.post("/rest/files/presign", json={"name": "a.png"}, headers=reader)
+    assert_error(response, 403, "read-only")
+
+
+def test_a_local_form_refuses_tampering_and_a_larger_file(api, transport):
+    if transport == "lambda":
+        pytest.skip("S3 enforces its form's policy; moto does not (tests/aws/test_blob_stores.py)")
+    form = assert_ok(api.post("/rest/files/presign", json={"name": "a.png", "size": len(PNG)}))
+    tampered = {**form, "fields": {**form["fields"], "key": "user-uploads/elsewhere.png"}}
+    assert direct_upload(tampered, PNG) == 401
+    assert direct_upload(form, PNG + b"more") == 413
+    assert "user-uploads/elsewhere.png" not in stored_keys(api)

@@ -164,6 +164,8 @@ class Settings:
     """Most bytes of files in one upload request."""
     files_max_link_seconds: int = 7 * 24 * 3600
     """Longest life of a signed file link (``expiresIn`` is capped to it)."""
+    files_gc_grace_seconds: int = 24 * 3600
+    """How old an unreferenced file must be before ``polarbase files gc`` removes it."""
     files_public: bool = False
     """Serve files to anyone at ``/static/<key>``, as the original did (off: keys are needed)."""
     files_bucket: str | None = None

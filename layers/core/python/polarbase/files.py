@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,9 +24,10 @@ from .storage.sniff import same_kind, sniff
 
 if TYPE_CHECKING:
     from .auth import Principal
+    from .runtime import Runtime
     from .storage import BlobInfo, BlobStore
 
-__all__ = ["FileLimits", "FileService", "Served", "Upload"]
+__all__ = ["FileLimits", "FileService", "Served", "Upload", "collect_garbage"]
 
 _MB = 1024 * 1024
 
@@ -49,6 +50,13 @@ class FileLimits:
     max_request_bytes: int = 50 * _MB
     max_link_seconds: int = 7 * 24 * 3600
     """Longest life of a signed link (``expiresIn`` is capped to it)."""
+    max_direct_bytes: int = 1024 * _MB
+    """Largest file a presigned (direct-to-storage) upload takes."""
+    upload_link_seconds: int = 900
+    """Life of a presigned upload form."""
+    gc_grace_seconds: int = 24 * 3600
+    """How old an unreferenced file must be before gc removes it (an upload in flight, or one
+    whose record is about to be written, is never taken)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +149,85 @@ class FileService:
             )
         return upload, name, found
 
+    async def presign(self, principal: Principal, *, name: str, size: int | None) -> dict[str, Any]:
+        """A form the client posts the file to, straight to storage (no size limit of the API's
+        own), then ``complete`` checks what arrived."""
+        principal.check_files(write=True)
+        limit = self.limits.max_direct_bytes
+        if size is not None and size < 1:
+            raise InvalidInputError("size: a file has at least one byte")
+        if size is not None and size > limit:
+            raise PayloadTooLargeError(f"size: {size} bytes; a direct upload takes at most {limit}")
+        shown = display_name(name)
+        key = new_key(shown, self.clock())
+        form = self.blobs.presign_upload(
+            key,
+            max_bytes=size or limit,
+            expires_in=self.limits.upload_link_seconds,
+            name=shown,
+            file_id=str(uuid.uuid4()),
+        )
+        return {
+            "url": form.url,
+            "fields": form.fields,
+            "fileField": form.file_field,
+            "key": key,
+            "maxBytes": size or limit,
+            "expiresAt": form.expires_at.isoformat(timespec="seconds").replace("+00:00", "Z"),
+        }
+
+    async def complete(self, principal: Principal, key: str) -> dict[str, Any]:
+        """The attachment object of a direct upload, once its bytes are checked: a file whose
+        bytes are not what it was sent as is deleted (415), so a lie is never kept."""
+        principal.check_files(write=True)
+        found = self.blobs.head(key)
+        if found is None:
+            raise BlobNotFoundError(key)
+        head = self.blobs.read(key, length=8192)
+        kind = sniff(head, found.name)
+        if found.size == 0 or not same_kind(found.content_type, kind):
+            self.blobs.delete(key)
+            if found.size == 0:
+                raise InvalidInputError(f"files: '{found.name}' is empty")
+            raise UnsupportedMediaTypeError(
+                f"files: '{found.name}' was sent as {found.content_type}, but its bytes are "
+                f"{kind}; it is not kept"
+            )
+        return attachment(replace(found, content_type=kind), self.blobs.provider)
+
+    def accept_direct(self, fields: dict[str, str], data: bytes, declared: str | None) -> None:
+        """A direct upload to the local store (S3 takes them itself), by its signed form."""
+        verify = getattr(self.blobs, "verify_upload", None)
+        if verify is None:
+            raise InvalidInputError("this deployment takes direct uploads in its own storage")
+        key, max_bytes, name, file_id = verify(fields)
+        if not data:
+            raise InvalidInputError(f"file: '{name}' is empty")
+        if len(data) > max_bytes:
+            raise PayloadTooLargeError(
+                f"file: {len(data)} bytes; this upload form takes at most {max_bytes}"
+            )
+        self.blobs.put(
+            key, data, content_type=declared or sniff(data, name), name=name, file_id=file_id
+        )
+
+    async def gc(self, referenced: set[str]) -> dict[str, int]:
+        """Remove the files no attachment cell names (``referenced``), once older than the
+        grace period; the counts of what was seen, kept and removed."""
+        cutoff = self.clock().timestamp() - self.limits.gc_grace_seconds
+        seen = removed = 0
+        after: str | None = None
+        while True:
+            page = self.blobs.list(after=after, limit=500)
+            if not page:
+                break
+            for info in page:
+                seen += 1
+                if info.key not in referenced and info.uploaded_at.timestamp() < cutoff:
+                    removed += int(self.blobs.delete(info.key))
+            after = page[-1].key
+        return {"files": seen, "removed": removed, "kept": seen - removed}
+
     async def info(self, principal: Principal, key: str) -> BlobInfo:
         principal.check_files()
         found = self.blobs.head(key)
@@ -192,3 +279,11 @@ class FileService:
             "files": [attachment(info, self.blobs.provider) for info in page],
             "next": page[-1].key if more and page else None,
         }
+
+
+async def collect_garbage(runtime: Runtime) -> dict[str, int]:
+    """Remove the files no attachment cell names any more (``polarbase files gc``, and the
+    scheduled function on AWS)."""
+    if runtime.files is None:
+        return {"files": 0, "removed": 0, "kept": 0}
+    return await runtime.files.gc(await runtime.records.attachment_keys())

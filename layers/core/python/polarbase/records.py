@@ -41,6 +41,7 @@ from .query import (
     update_by_key_statement,
     update_where_statement,
 )
+from .query.attachments import referenced_keys_statement
 from .schema import Column, Table, TableName
 
 if TYPE_CHECKING:
@@ -79,6 +80,14 @@ class RecordService:
         self.catalog = catalog
         self.schema = schema
         self.max_page_size = max_page_size
+
+    async def attachment_keys(self) -> set[str]:
+        """Every file key an attachment cell of the exposed schema names: what the files' gc
+        must keep. PolarBase's own task, not a caller's: no principal."""
+        statement = referenced_keys_statement(await self.catalog.tables(self.schema))
+        if statement is None:
+            return set()
+        return {str(key) for key in await self.database.fetch_json(statement) or []}
 
     async def _run(
         self,

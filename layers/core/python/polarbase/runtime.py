@@ -145,6 +145,7 @@ def _files(settings: Settings, clients: AwsClients | None) -> FileService | None
         max_file_bytes=settings.files_max_file_bytes,
         max_request_bytes=settings.files_max_request_bytes,
         max_link_seconds=settings.files_max_link_seconds,
+        gc_grace_seconds=settings.files_gc_grace_seconds,
     )
     return FileService(blobs, limits)
 

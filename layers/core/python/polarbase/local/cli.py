@@ -46,6 +46,19 @@ def _parser() -> argparse.ArgumentParser:
             "--data-dir", type=Path, help="data folder (POLARBASE_DATA_DIR, default ./.polarbase)"
         )
         action.add_argument("--database-url", help="an existing PostgreSQL (DATABASE_URL)")
+    files = commands.add_parser("files", help="attachments: remove files no record names")
+    file_actions = files.add_subparsers(dest="action", required=True)
+    gc = file_actions.add_parser(
+        "gc", help="remove stored files that no attachment cell names, once past the grace period"
+    )
+    gc.add_argument("--data-dir", type=Path, help="data folder (POLARBASE_DATA_DIR)")
+    gc.add_argument("--database-url", help="an existing PostgreSQL (DATABASE_URL)")
+    gc.add_argument(
+        "--grace-hours",
+        type=float,
+        help="keep unreferenced files younger than this (POLARBASE_FILES_GC_GRACE_SECONDS/3600, "
+        "default 24)",
+    )
     return parser
 
 
@@ -68,6 +81,11 @@ def _settings(arguments: argparse.Namespace) -> Any:
             "log_level",
         )
     }
+    grace = getattr(arguments, "grace_hours", None)
+    if grace is not None:
+        flags["files_gc_grace_seconds"] = int(grace * 3600)
+    if arguments.command != "serve":
+        flags["realtime"] = False  # a one-off command never takes the slot from a server
     try:
         return Settings(**{name: value for name, value in flags.items() if value is not None})
     except SettingsError as error:  # its message names each setting and its problem
@@ -208,6 +226,24 @@ def serve(arguments: argparse.Namespace) -> int:
     return 0
 
 
+async def _files_gc(settings: Any, database_url: str) -> str:
+    from ..files import collect_garbage
+    from ..runtime import build_runtime
+
+    runtime = build_runtime(settings, database_url=database_url)
+    runtime.store.migrate()  # not runtime.start(): a one-off command makes no super admin key
+    await runtime.database.open()
+    try:
+        result = await collect_garbage(runtime)
+    finally:
+        await runtime.database.close()
+        runtime.store.close()
+    return (
+        f"files: {result['files']} stored, {result['removed']} removed (named by no record and "
+        f"older than {settings.files_gc_grace_seconds / 3600:g} h), {result['kept']} kept"
+    )
+
+
 async def _realtime(settings: Any, database_url: str, action: str) -> str:
     from ..database import Database
     from ..realtime.slot import ChangeSlot
@@ -235,9 +271,10 @@ async def _realtime(settings: Any, database_url: str, action: str) -> str:
         await database.close()
 
 
-def realtime(arguments: argparse.Namespace) -> int:
-    """``polarbase realtime status|reset``: 0 when done, 1 when the data folder is in use by a
-    running server (stop it first) or the database refuses, 2 for settings."""
+def maintenance(arguments: argparse.Namespace) -> int:
+    """``polarbase realtime status|reset`` and ``polarbase files gc``: 0 when done, 1 when the
+    data folder is in use by a running server (stop it first) or the database refuses, 2 for
+    settings."""
     from ..errors import PolarBaseError
     from .data_lock import DataDirLock, DataDirLockedError
 
@@ -255,12 +292,17 @@ def realtime(arguments: argparse.Namespace) -> int:
         else:
             settings.data_dir.mkdir(parents=True, exist_ok=True)
             lock = DataDirLock(settings.data_dir)
-            lock.acquire(url="polarbase realtime")
+            lock.acquire(url=f"polarbase {arguments.command}")
             from .embedded import EmbeddedPostgres
 
             embedded = EmbeddedPostgres(settings.postgres_data_dir)
             database_url = embedded.start()
-        print(asyncio.run(_realtime(settings, database_url, arguments.action)), flush=True)
+        work = (
+            _files_gc(settings, database_url)
+            if arguments.command == "files"
+            else _realtime(settings, database_url, arguments.action)
+        )
+        print(asyncio.run(work), flush=True)
     except DataDirLockedError as refusal:
         print(f"polarbase: {refusal}; stop it first", file=sys.stderr, flush=True)
         return 1
@@ -279,8 +321,8 @@ def main(argv: list[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
     if arguments.command == "serve":
         return serve(arguments)
-    if arguments.command == "realtime":
-        return realtime(arguments)
+    if arguments.command in ("realtime", "files"):
+        return maintenance(arguments)
     return 2  # pragma: no cover - argparse rejects unknown commands
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from fastapi import APIRouter, Request
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.datastructures import UploadFile
 from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.types import Message
@@ -15,14 +16,34 @@ from starlette.types import Message
 from ...auth import Principal, Scope
 from ...errors import InvalidInputError, PayloadTooLargeError, StorageUnavailableError
 from ...files import FileService, Served, Upload
-from ..openapi import query_parameter
+from ..body import read_model
+from ..openapi import query_parameter, request_body
 from ..params import bool_param, int_param
 from ..responses import envelope
 
 if TYPE_CHECKING:
     from ...runtime import Runtime
 
-__all__ = ["files_router", "static_router"]
+__all__ = ["CompleteRequest", "PresignRequest", "files_router", "static_router"]
+
+
+class PresignRequest(BaseModel):
+    """The file about to be uploaded: its name, and its size when known (the form then takes
+    exactly up to it)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=1024)
+    size: int | None = None
+    contentType: str | None = None
+    """Accepted for clients that send it; the type is read from the bytes on complete."""
+
+
+class CompleteRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    key: str = Field(min_length=1, max_length=1024)
+
 
 _FORM_OVERHEAD = 1024 * 1024
 """Room for the multipart boundaries and headers around the files' bytes."""
@@ -91,6 +112,49 @@ def files_router(runtime: Runtime) -> APIRouter:
             await form.close()
         return envelope(await files.upload(acting, uploads))
 
+    @router.post(
+        "/files/presign",
+        summary="A form to upload one file straight to storage (then /files/complete)",
+        openapi_extra=request_body(PresignRequest),
+    )
+    async def presign(request: Request) -> Response:
+        acting = principal(request)
+        body = await read_model(request, PresignRequest, settings.max_body_bytes)
+        form = await service().presign(acting, name=body.name, size=body.size)
+        form["url"] = _absolute(request, form["url"])
+        return envelope(form)
+
+    @router.post(
+        "/files/complete",
+        summary="Check a file uploaded with /files/presign; returns its attachment object",
+        openapi_extra=request_body(CompleteRequest),
+    )
+    async def complete(request: Request) -> Response:
+        acting = principal(request)
+        body = await read_model(request, CompleteRequest, settings.max_body_bytes)
+        return envelope(await service().complete(acting, body.key))
+
+    @router.post(
+        "/files/direct",
+        summary="Where a presigned form posts its file when files are stored locally",
+        status_code=204,
+    )
+    async def direct(request: Request) -> Response:
+        files = service()
+        limit = files.limits.max_direct_bytes + _FORM_OVERHEAD
+        request._receive = _limited(request.receive, limit)
+        form = await request.form(max_files=1, max_fields=20)
+        try:
+            fields = {name: value for name, value in form.items() if isinstance(value, str)}
+            part = form.get("file")
+            if not isinstance(part, UploadFile):
+                raise InvalidInputError("file: the form has no file field 'file'")
+            data = await part.read()
+            files.accept_direct(fields, data, fields.get("Content-Type") or part.content_type)
+        finally:
+            await form.close()
+        return Response(status_code=204)
+
     @router.get(
         "/files",
         summary="List stored files, by key",
@@ -135,8 +199,7 @@ def files_router(runtime: Runtime) -> APIRouter:
             seconds = int_param(query, "expiresIn", _DEFAULT_LINK_SECONDS)
             assert seconds is not None
             link = await files.signed_link(acting, key, seconds)
-            if link["url"].startswith("/"):
-                link["url"] = str(request.base_url).rstrip("/") + _prefix(request) + link["url"]
+            link["url"] = _absolute(request, link["url"])
             return envelope(link)
         return _file_response(await files.serve(acting, key))
 
@@ -160,9 +223,13 @@ def static_router(runtime: Runtime) -> APIRouter:
     return router
 
 
-def _prefix(request: Request) -> str:
-    """The path prefix the app is served under (API Gateway's stage), for absolute links."""
-    return str(request.scope.get("root_path", "")).rstrip("/")
+def _absolute(request: Request, url: str) -> str:
+    """A link of this server made absolute (with the prefix it is served under, such as API
+    Gateway's stage); a storage URL (S3) stays as it is."""
+    if not url.startswith("/"):
+        return url
+    prefix = str(request.scope.get("root_path", "")).rstrip("/")
+    return str(request.base_url).rstrip("/") + prefix + url
 
 
 def _limited(receive: object, limit: int) -> object:
