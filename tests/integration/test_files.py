@@ -3,6 +3,7 @@ upload, download, signed links, delete, list, and every refusal a clear 4xx with
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
@@ -235,3 +236,69 @@ def test_a_local_form_refuses_tampering_and_a_larger_file(api, transport):
     assert direct_upload(tampered, PNG) == 401
     assert direct_upload(form, PNG + b"more") == 413
     assert "user-uploads/elsewhere.png" not in stored_keys(api)
+
+
+RULES = {"maxFiles": 2, "maxFileSize": 1000, "allowedMimeTypes": ["image/*", "application/pdf"]}
+
+
+@pytest.fixture
+def gallery(make_table) -> str:
+    return make_table(columns=[{"name": "pics", "dataType": "attachment", "validation": RULES}])
+
+
+def test_attachment_rules_read_back_from_the_schema(api, gallery):
+    columns = assert_ok(api.get(f"/rest/db/tables/{gallery}/schema"))
+    columns = columns["columns"] if isinstance(columns, dict) else columns
+    (pics,) = [column for column in columns if column["name"] == "pics"]
+    assert pics["validation"] == RULES
+
+
+def test_uploads_for_a_column_follow_its_rules(api, gallery):
+    target = {"table": gallery, "column": "pics"}
+    ok = api.post(
+        "/rest/files/upload", params=target, files=[("files", ("a.png", PNG, "image/png"))]
+    )
+    assert assert_ok(ok)[0]["mimeType"] == "image/png"
+    before = stored_keys(api)
+    cases = [
+        ([("t.txt", b"just text", "text/plain")], 415, ["t.txt", "image/*"]),
+        ([("big.pdf", PDF + b" " * 2000, None)], 413, ["big.pdf", "1000"]),
+        ([(f"{n}.png", PNG, None) for n in range(3)], 400, ["at most 2"]),
+    ]
+    for files, status, words in cases:
+        response = api.post(
+            "/rest/files/upload", params=target, files=[("files", f) for f in files]
+        )
+        assert_error(response, status, *words)
+    assert stored_keys(api) == before
+    wrong = api.post(
+        "/rest/files/upload",
+        params={"table": gallery, "column": "id"},
+        files=[("files", ("a.png", PNG, None))],
+    )
+    assert_error(wrong, 400, "id", "attachment")
+
+
+def test_records_follow_the_attachment_rules(api, gallery):
+    (item,) = assert_ok(upload(api, ("a.png", PNG, "image/png")))
+    assert assert_ok(api.post(f"/rest/db/{gallery}", json={"pics": [item]}))["insertedCount"] == 1
+    too_big = {**item, "size": 5000}
+    assert_error(api.post(f"/rest/db/{gallery}", json={"pics": [too_big]}), 400, "pics", "1000")
+    text = {**item, "mimeType": "text/plain"}
+    assert_error(api.post(f"/rest/db/{gallery}", json={"pics": [text]}), 400, "pics", "text/plain")
+    three = api.post(f"/rest/db/{gallery}", json={"pics": [item, item, item]})
+    assert_error(three, 409, "pics", "more files than allowed")  # maxFiles: a CHECK, as before
+
+
+def test_the_database_keeps_the_rules_for_writes_made_outside(api, gallery, pg):
+    from psycopg import errors, sql
+
+    (item,) = assert_ok(upload(api, ("a.png", PNG, "image/png")))
+    big = json.dumps({**item, "size": 5000})
+    with pytest.raises(errors.CheckViolation):
+        pg.execute(
+            sql.SQL("INSERT INTO {} (pics) VALUES (ARRAY[%s::jsonb]::attachment[])").format(
+                sql.Identifier(gallery)
+            ),
+            [big],
+        )

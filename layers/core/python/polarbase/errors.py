@@ -316,6 +316,8 @@ _CONSTRAINT_SUFFIXES = {
     "date_range_check": "it is outside the allowed range of dates",
     "size_check": "it is larger than the allowed size",
     "file_count_check": "it has more files than allowed",
+    "file_bytes_check": "a file is larger than the column allows",
+    "file_type_check": "a file's type is not one the column allows",
     "email_domain_check": "its e-mail domain is not allowed",
     "options_check": "it is not one of the allowed options",
 }

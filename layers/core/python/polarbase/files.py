@@ -15,15 +15,20 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import (
     BlobNotFoundError,
+    ColumnNotFoundError,
     InvalidInputError,
     PayloadTooLargeError,
+    PolarBaseError,
     UnsupportedMediaTypeError,
 )
+from .query.values import mime_allowed
+from .schema import TableName
 from .storage.keys import display_name, new_key
 from .storage.sniff import same_kind, sniff
 
 if TYPE_CHECKING:
     from .auth import Principal
+    from .catalog import Catalog
     from .runtime import Runtime
     from .storage import BlobInfo, BlobStore
 
@@ -88,18 +93,48 @@ class FileService:
         self,
         blobs: BlobStore,
         limits: FileLimits,
+        catalog: Catalog,
+        schema: str,
         *,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.blobs = blobs
         self.limits = limits
+        self.catalog = catalog
+        self.schema = schema
         self.clock = clock
 
-    async def upload(self, principal: Principal, uploads: Sequence[Upload]) -> list[dict[str, Any]]:
+    async def column_rules(
+        self, principal: Principal, target: tuple[str, str] | None
+    ) -> dict[str, Any]:
+        """The rules of the attachment column ``(table, column)`` the files are for (the key
+        must be allowed to write it); none when no column is named."""
+        if target is None:
+            return {}
+        table_name, column_name = target
+        ref = TableName.named(self.schema, table_name)
+        principal.check_write(ref)
+        table = await self.catalog.table(ref)
+        column = table.column(column_name)
+        if column is None:
+            raise ColumnNotFoundError(table_name, column_name)
+        if column.field_type != "attachment":
+            raise InvalidInputError(
+                f"column: '{column_name}' is a {column.field_type} column, not an attachment one"
+            )
+        return column.validation or {}
+
+    async def upload(
+        self,
+        principal: Principal,
+        uploads: Sequence[Upload],
+        target: tuple[str, str] | None = None,
+    ) -> list[dict[str, Any]]:
         """Check every file, then store them all, or none: an empty file, one too large, or one
         whose bytes are not what it claims fails the whole request before anything is stored.
-        """
+        With ``target`` (table, column), the column's rules apply too."""
         principal.check_files(write=True)
+        rules = await self.column_rules(principal, target)
         limits = self.limits
         if not uploads:
             raise InvalidInputError("files: send at least one file (multipart field 'files')")
@@ -113,7 +148,13 @@ class FileService:
                 f"files: {total} bytes in all, more than the {limits.max_request_bytes} allowed "
                 "per request"
             )
-        checked = [self._check(upload) for upload in uploads]
+        most = rules.get("maxFiles")
+        if most and len(uploads) > most:
+            raise InvalidInputError(
+                f"files: column '{target[1] if target else ''}' takes at most {most} files "
+                f"({len(uploads)} sent)"
+            )
+        checked = [self._check(upload, rules) for upload in uploads]
         stored: list[BlobInfo] = []
         try:
             for upload, name, content_type in checked:
@@ -133,27 +174,32 @@ class FileService:
             raise
         return [attachment(info, self.blobs.provider) for info in stored]
 
-    def _check(self, upload: Upload) -> tuple[Upload, str, str]:
+    def _check(self, upload: Upload, rules: dict[str, Any]) -> tuple[Upload, str, str]:
         name = display_name(upload.name)
         if not upload.data:
             raise InvalidInputError(f"files: '{name}' is empty")
-        if len(upload.data) > self.limits.max_file_bytes:
-            raise PayloadTooLargeError(
-                f"files: '{name}' has {len(upload.data)} bytes, more than the "
-                f"{self.limits.max_file_bytes} allowed per file"
-            )
+        _check_size(name, len(upload.data), self.limits.max_file_bytes, rules)
         found = sniff(upload.data, name)
         if upload.declared_type and not same_kind(upload.declared_type, found):
             raise UnsupportedMediaTypeError(
                 f"files: '{name}' is sent as {upload.declared_type}, but its bytes are {found}"
             )
+        _check_type(name, found, rules)
         return upload, name, found
 
-    async def presign(self, principal: Principal, *, name: str, size: int | None) -> dict[str, Any]:
+    async def presign(
+        self,
+        principal: Principal,
+        *,
+        name: str,
+        size: int | None,
+        target: tuple[str, str] | None = None,
+    ) -> dict[str, Any]:
         """A form the client posts the file to, straight to storage (no size limit of the API's
         own), then ``complete`` checks what arrived."""
         principal.check_files(write=True)
-        limit = self.limits.max_direct_bytes
+        rules = await self.column_rules(principal, target)
+        limit = min(self.limits.max_direct_bytes, rules.get("maxFileSize") or 2**63)
         if size is not None and size < 1:
             raise InvalidInputError("size: a file has at least one byte")
         if size is not None and size > limit:
@@ -176,10 +222,14 @@ class FileService:
             "expiresAt": form.expires_at.isoformat(timespec="seconds").replace("+00:00", "Z"),
         }
 
-    async def complete(self, principal: Principal, key: str) -> dict[str, Any]:
+    async def complete(
+        self, principal: Principal, key: str, target: tuple[str, str] | None = None
+    ) -> dict[str, Any]:
         """The attachment object of a direct upload, once its bytes are checked: a file whose
-        bytes are not what it was sent as is deleted (415), so a lie is never kept."""
+        bytes are not what it was sent as (or break the column's rules) is deleted, so a lie is
+        never kept."""
         principal.check_files(write=True)
+        rules = await self.column_rules(principal, target)
         found = self.blobs.head(key)
         if found is None:
             raise BlobNotFoundError(key)
@@ -193,6 +243,12 @@ class FileService:
                 f"files: '{found.name}' was sent as {found.content_type}, but its bytes are "
                 f"{kind}; it is not kept"
             )
+        try:
+            _check_size(found.name, found.size, self.limits.max_direct_bytes, rules)
+            _check_type(found.name, kind, rules)
+        except PolarBaseError:
+            self.blobs.delete(key)
+            raise
         return attachment(replace(found, content_type=kind), self.blobs.provider)
 
     def accept_direct(self, fields: dict[str, str], data: bytes, declared: str | None) -> None:
@@ -279,6 +335,23 @@ class FileService:
             "files": [attachment(info, self.blobs.provider) for info in page],
             "next": page[-1].key if more and page else None,
         }
+
+
+def _check_size(name: str, size: int, limit: int, rules: dict[str, Any]) -> None:
+    column_limit = rules.get("maxFileSize")
+    if size > limit or (column_limit and size > column_limit):
+        allowed = min(limit, column_limit or limit)
+        raise PayloadTooLargeError(
+            f"files: '{name}' has {size} bytes, more than the {allowed} allowed per file"
+        )
+
+
+def _check_type(name: str, kind: str, rules: dict[str, Any]) -> None:
+    allowed = rules.get("allowedMimeTypes")
+    if allowed and not mime_allowed(kind, allowed):
+        raise UnsupportedMediaTypeError(
+            f"files: '{name}' is {kind}; this column takes {', '.join(allowed)}"
+        )
 
 
 async def collect_garbage(runtime: Runtime) -> dict[str, int]:

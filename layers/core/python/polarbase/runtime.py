@@ -128,7 +128,7 @@ def _database(settings: Settings, database_url: str | None, clients: AwsClients 
     )
 
 
-def _files(settings: Settings, clients: AwsClients | None) -> FileService | None:
+def _files(settings: Settings, clients: AwsClients | None, catalog: Catalog) -> FileService | None:
     """Attachments in a folder of the data directory locally, in the files bucket on AWS."""
     from .storage import BlobStore, LocalBlobStore, S3BlobStore
 
@@ -147,7 +147,7 @@ def _files(settings: Settings, clients: AwsClients | None) -> FileService | None
         max_link_seconds=settings.files_max_link_seconds,
         gc_grace_seconds=settings.files_gc_grace_seconds,
     )
-    return FileService(blobs, limits)
+    return FileService(blobs, limits, catalog, settings.db_schema)
 
 
 def _signing_key(data_dir: Path) -> bytes:
@@ -234,6 +234,6 @@ def build_runtime(settings: Settings, *, database_url: str | None = None) -> Run
         super_admin_key=_super_admin_key(settings, clients),
         realtime=realtime,
         aws=clients,
-        files=_files(settings, clients),
+        files=_files(settings, clients, catalog),
         realtime_slot=realtime_slot,
     )

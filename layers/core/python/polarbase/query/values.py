@@ -13,7 +13,7 @@ from ..schema.domains import ATTACHMENT_KEYS, is_email, is_url
 from ..schema.fields import point_text
 from ..schema.model import Column
 
-__all__ = ["UnfitValueError", "coerce_value", "parse_integer_text"]
+__all__ = ["UnfitValueError", "coerce_value", "mime_allowed", "parse_integer_text"]
 
 _STRING_TYPES = frozenset({"varchar", "bpchar", "text", "citext", "name", "char", "bit", "varbit"})
 _INTEGER_RANGES = {"int2": 2**15, "int4": 2**31, "int8": 2**63}
@@ -112,13 +112,31 @@ def _time(value: Any) -> str:
     return value
 
 
-def _attachment(value: Any) -> dict[str, Any]:
+def _attachment(column: Column, value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise UnfitValueError(f"{_describe(value)} is not an attachment object")
     missing = [key for key in ATTACHMENT_KEYS if key not in value]
     if missing:
         raise UnfitValueError(f"attachment is missing {', '.join(missing)}")
+    rules = column.validation or {}
+    name = _describe(value.get("name"))
+    largest, size = rules.get("maxFileSize"), value.get("size")
+    if largest and isinstance(size, int | float) and size > largest:
+        raise UnfitValueError(f"file {name} has {size} bytes, more than the {largest} allowed")
+    allowed = rules.get("allowedMimeTypes")
+    if allowed and not mime_allowed(str(value.get("mimeType")), allowed):
+        raise UnfitValueError(
+            f"file {name} is {_describe(value.get('mimeType'))}, not one of {', '.join(allowed)}"
+        )
     return value
+
+
+def mime_allowed(mime: str, allowed: list[str]) -> bool:
+    """Whether ``mime`` is one of ``allowed`` (exact types, or families like ``image/*``)."""
+    mime = mime.lower()
+    return any(
+        mime == item or (item.endswith("/*") and mime.startswith(item[:-1])) for item in allowed
+    )
 
 
 def _scalar(column: Column, value: Any) -> Any:
@@ -133,7 +151,7 @@ def _scalar(column: Column, value: Any) -> Any:
             raise UnfitValueError(f"{_describe(value)} is not a URL (http:// or https://)")
         return value
     if column.domain == "attachment":
-        return _attachment(value)
+        return _attachment(column, value)
     if base in _STRING_TYPES:
         if not isinstance(value, str):
             raise UnfitValueError(f"{_describe(value)} is not a string")

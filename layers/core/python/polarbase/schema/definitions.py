@@ -74,6 +74,11 @@ class PresentationDefinition(_Model):
     format: dict[str, Any] | None = None
 
 
+_MIME_PART = r"[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}"
+MIME_PATTERN = re.compile(rf"{_MIME_PART}/(\*|{_MIME_PART})")
+"""A MIME type or a family (``image/*``): no quote or backslash can reach the rule's jsonpath."""
+
+
 class ValidationDefinition(_Model):
     minLength: int | None = Field(default=None, ge=0)
     maxLength: int | None = Field(default=None, ge=1, le=10_485_760)
@@ -83,7 +88,23 @@ class ValidationDefinition(_Model):
     maxDate: str | None = None
     maxSize: int | None = Field(default=None, ge=1)
     maxFiles: int | None = Field(default=None, ge=1)
+    maxFileSize: int | None = Field(default=None, ge=1)
+    """Largest file an attachment column takes, in bytes."""
+    allowedMimeTypes: list[str] | None = Field(default=None, min_length=1, max_length=100)
+    """Types an attachment column takes: ``image/png``, or a family like ``image/*``."""
     allowedDomains: str | list[str] | None = None
+
+    @field_validator("allowedMimeTypes")
+    @classmethod
+    def _mime_types(cls, value: list[str] | None) -> list[str] | None:
+        if value is None:
+            return None
+        for item in value:
+            if not MIME_PATTERN.fullmatch(item):
+                raise ValueError(
+                    f"allowedMimeTypes: '{item}' is not a type like image/png or image/*"
+                )
+        return [item.lower() for item in value]
 
     @model_validator(mode="after")
     def _bounds_are_ordered(self) -> ValidationDefinition:

@@ -188,6 +188,11 @@ def _date_bound(text: str) -> str:
     return moment.strftime("%Y-%m-%d %H:%M")
 
 
+# The attachment rules' jsonpaths, as pg_get_constraintdef prints them.
+_FILE_BYTES = re.compile(r'@\."?size"?\s*>\s*(\d+)')
+_FILE_TYPE = re.compile(r'@\s*==\s*"([^"]+)"|@\s*starts with\s*"([^"]+/)"')
+
+
 def _range(definition: str, low_key: str, high_key: str, *, dates: bool) -> dict[str, Any]:
     """Bounds of a range CHECK, each by its operator (the original took the first as min)."""
     bounds: dict[str, Any] = {}
@@ -224,6 +229,14 @@ def _rules(
         elif name.endswith("_size_check"):
             validation.update(_range(definition, "minSize", "maxSize", dates=False))
             validation.pop("minSize", None)
+        elif name.endswith("_file_bytes_check"):
+            found = _FILE_BYTES.search(definition)
+            if found:
+                validation["maxFileSize"] = int(found[1])
+        elif name.endswith("_file_type_check"):
+            validation["allowedMimeTypes"] = [
+                exact or f"{family}*" for exact, family in _FILE_TYPE.findall(definition)
+            ]
         elif name.endswith("_file_count_check"):
             validation.update(_range(definition, "minFiles", "maxFiles", dates=False))
             validation.pop("minFiles", None)

@@ -37,12 +37,17 @@ class PresignRequest(BaseModel):
     size: int | None = None
     contentType: str | None = None
     """Accepted for clients that send it; the type is read from the bytes on complete."""
+    table: str | None = None
+    column: str | None = None
+    """The attachment column the file is for: its rules (size, types) apply."""
 
 
 class CompleteRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     key: str = Field(min_length=1, max_length=1024)
+    table: str | None = None
+    column: str | None = None
 
 
 _FORM_OVERHEAD = 1024 * 1024
@@ -88,6 +93,12 @@ def files_router(runtime: Runtime) -> APIRouter:
     @router.post(
         "/files/upload",
         summary="Upload files (multipart field 'files'); returns their attachment objects",
+        openapi_extra={
+            "parameters": [
+                query_parameter("table", "With column: the attachment column the files are for."),
+                query_parameter("column", "Its rules (maxFiles, maxFileSize, allowedMimeTypes)."),
+            ]
+        },
     )
     async def upload(request: Request) -> Response:
         acting = principal(request)
@@ -110,7 +121,8 @@ def files_router(runtime: Runtime) -> APIRouter:
             ]
         finally:
             await form.close()
-        return envelope(await files.upload(acting, uploads))
+        target = _target(request.query_params.get("table"), request.query_params.get("column"))
+        return envelope(await files.upload(acting, uploads, target))
 
     @router.post(
         "/files/presign",
@@ -120,7 +132,9 @@ def files_router(runtime: Runtime) -> APIRouter:
     async def presign(request: Request) -> Response:
         acting = principal(request)
         body = await read_model(request, PresignRequest, settings.max_body_bytes)
-        form = await service().presign(acting, name=body.name, size=body.size)
+        form = await service().presign(
+            acting, name=body.name, size=body.size, target=_target(body.table, body.column)
+        )
         form["url"] = _absolute(request, form["url"])
         return envelope(form)
 
@@ -132,7 +146,8 @@ def files_router(runtime: Runtime) -> APIRouter:
     async def complete(request: Request) -> Response:
         acting = principal(request)
         body = await read_model(request, CompleteRequest, settings.max_body_bytes)
-        return envelope(await service().complete(acting, body.key))
+        target = _target(body.table, body.column)
+        return envelope(await service().complete(acting, body.key, target))
 
     @router.post(
         "/files/direct",
@@ -221,6 +236,15 @@ def static_router(runtime: Runtime) -> APIRouter:
         return _file_response(await files.serve(None, key))
 
     return router
+
+
+def _target(table: str | None, column: str | None) -> tuple[str, str] | None:
+    """The attachment column named by ``table`` and ``column`` (both, or neither)."""
+    if table is None and column is None:
+        return None
+    if not table or not column:
+        raise InvalidInputError("table and column: name both, for the column's rules to apply")
+    return table, column
 
 
 def _absolute(request: Request, url: str) -> str:

@@ -21,6 +21,8 @@ CHECK_SUFFIXES = (
     "date_range_check",
     "size_check",
     "file_count_check",
+    "file_bytes_check",
+    "file_type_check",
     "email_domain_check",
     "options_check",
 )

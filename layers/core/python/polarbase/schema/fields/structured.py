@@ -69,15 +69,41 @@ class GeoPointField(FieldType):
 
 class AttachmentField(FieldType):
     name = "attachment"
-    validation_keys = frozenset({"maxFiles"})
+    validation_keys = frozenset({"maxFiles", "maxFileSize", "allowedMimeTypes"})
     has_default = False
 
     def storage(self, definition: ColumnDefinition, context: DdlContext) -> sql.Composable:
         return sql.SQL("{}[]").format(sql.Identifier(context.table.schema, "attachment"))
 
     def checks(self, column: sql.Identifier, definition: ColumnDefinition) -> list[CheckRule]:
+        """``maxFiles`` as the original writes it; ``maxFileSize`` and ``allowedMimeTypes`` as a
+        jsonpath over the cell's objects, so writes made outside PolarBase keep them too."""
         rules = definition.validation
-        if rules is None or not rules.maxFiles:
+        if rules is None:
             return []
-        condition = sql.SQL("cardinality({}) <= {}").format(column, sql.Literal(rules.maxFiles))
-        return [CheckRule("file_count_check", condition)]
+        found: list[CheckRule] = []
+        if rules.maxFiles:
+            condition = sql.SQL("cardinality({}) <= {}").format(column, sql.Literal(rules.maxFiles))
+            found.append(CheckRule("file_count_check", condition))
+        if rules.maxFileSize:
+            path = f"$[*] ? (@.size > {int(rules.maxFileSize)})"
+            found.append(CheckRule("file_bytes_check", _none_match(column, path)))
+        if rules.allowedMimeTypes:
+            allowed = " || ".join(_type_test(item) for item in rules.allowedMimeTypes)
+            path = f"$[*].mimeType ? (!({allowed}))"
+            found.append(CheckRule("file_type_check", _none_match(column, path)))
+        return found
+
+
+def _none_match(column: sql.Identifier, path: str) -> sql.Composable:
+    return sql.SQL("NOT jsonb_path_exists(to_jsonb({}), {}::jsonpath)").format(
+        column, sql.Literal(path)
+    )
+
+
+def _type_test(allowed: str) -> str:
+    """A jsonpath test of one allowed type; ``allowed`` matched ``MIME_PATTERN`` (no quotes)."""
+    family, _, kind = allowed.partition("/")
+    if kind == "*":
+        return f'@ starts with "{family}/"'
+    return f'@ == "{allowed}"'
