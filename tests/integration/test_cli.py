@@ -177,6 +177,16 @@ def test_serve_with_demo_answers_health_and_creates_tables_using_all_field_types
                 assert company["id"] == row["company_id"]
                 assert company["name"]
 
+        # The demo's attachment cells name files that exist, and come back as they are typed.
+        companies = client.get("/rest/db/companies", params={"limit": 100}).json()["data"]["rows"]
+        logos = [logo for row in companies for logo in row["logo"] or []]
+        assert logos
+        for logo in logos:
+            got = client.get(f"/rest/files/{logo['key']}")
+            assert got.status_code == 200, got.text
+            assert got.headers["content-type"] == logo["mimeType"] == "image/png"
+            assert len(got.content) == logo["size"]
+
 
 def test_ctrl_c_stops_the_server_and_postgres_cleanly(serve, data_dir):
     # GIVEN a running server with its embedded PostgreSQL

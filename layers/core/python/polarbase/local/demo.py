@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import orjson
 
 from ..auth import Principal
+from ..files import Upload
 from ..schema import TableDefinition
 
 if TYPE_CHECKING:
@@ -146,6 +147,7 @@ class _Ref(NamedTuple):
 
 # fmt: off
 def _file(key: str, name: str, mime_type: str, size: int) -> dict[str, Any]:
+    # Stands for a file; load_demo uploads a real one in its place.
     return {"id": key.rsplit(".", 1)[0], "key": f"user-uploads/{key}", "size": size, "name": name,
             "mimeType": mime_type, "provider": "local", "uploadedAt": "2025-09-01T09:30:00.000Z"}
 # fmt: on
@@ -311,6 +313,54 @@ def _rows(table: str, ids: dict[str, list[Any]]) -> list[dict[str, Any]] | None:
     return rows
 
 
+_PNG = bytes.fromhex(  # a 1x1 PNG: every demo logo is a real image in the store
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+
+
+def _pdf(title: str) -> bytes:
+    text = f"BT /F1 18 Tf 72 720 Td ({title}) Tj ET".encode()
+    return (
+        b"%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n"
+        b"2 0 obj <</Type /Pages /Kids [3 0 R] /Count 1>> endobj\n"
+        b"3 0 obj <</Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R>> endobj\n"
+        b"4 0 obj <</Length "
+        + str(len(text)).encode()
+        + b">> stream\n"
+        + text
+        + b"\nendstream endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n"
+    )
+
+
+async def _with_real_files(
+    runtime: Runtime, principal: Principal, rows: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The rows with each attachment stored for real: the demo's cells name files that exist."""
+    if runtime.files is None:
+        return rows
+    seeded = []
+    for row in rows:
+        row = dict(row)
+        for column, value in row.items():
+            if (
+                isinstance(value, list)
+                and value
+                and isinstance(value[0], dict)
+                and "key" in value[0]
+            ):
+                uploads = [
+                    Upload(
+                        item["name"],
+                        _PNG if item["mimeType"] == "image/png" else _pdf(item["name"]),
+                    )
+                    for item in value
+                ]
+                row[column] = await runtime.files.upload(principal, uploads)
+        seeded.append(row)
+    return seeded
+
+
 async def load_demo(runtime: Runtime) -> list[str]:
     """Create the demo tables that are missing and seed them; returns the names created.
 
@@ -328,7 +378,7 @@ async def load_demo(runtime: Runtime) -> list[str]:
             continue
         await runtime.tables.create_table(principal, TableDefinition.model_validate(definition))
         created.append(name)
-        rows = _rows(name, ids)
+        rows = await _with_real_files(runtime, principal, _rows(name, ids))
         if rows:
             result = await runtime.records.create_records(principal, name, rows, bulk=True)
             ids[name] = [record["id"] for record in orjson.loads(result)["returning"]]
