@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 SERVE_STAMP := $(VENV)/.installed-serve
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: serve test lint format bench venv clean synth deploy destroy
+.PHONY: serve test lint format bench bench-realtime venv clean synth deploy destroy
 
 $(SERVE_STAMP): pyproject.toml scripts/bootstrap.sh
 	@PYTHON=$(PYTHON) VENV=$(VENV) sh scripts/bootstrap.sh
@@ -41,12 +41,20 @@ bench: $(DEV_STAMP)
 	@command -v wrk >/dev/null 2>&1 || sh scripts/install_wrk.sh
 	$(BIN)/python -m bench.run $(ARGS)
 
+# Realtime (issue 11): commit and POST to event, fan-out to 1,000 sockets, REST with it on and off.
+bench-realtime: $(DEV_STAMP)
+	@command -v wrk >/dev/null 2>&1 || sh scripts/install_wrk.sh
+	$(BIN)/python -m bench.realtime $(ARGS)
+
 # The CDK app (cdk/): make synth [DATABASE=existing DATABASE_SECRET_ARN=arn:aws:secretsmanager:...]
+# [CORS_ORIGINS=https://app.example.com,...] (the web origins the API and the attachments bucket allow)
 # synth writes cdk.out/ offline (no Docker, no AWS credentials); deploy needs both credentials and a
 # bootstrapped account (see README). jsii runs the CDK in node and keeps its package cache private.
 DATABASE ?= create
 DATABASE_SECRET_ARN ?=
-CDK_CONTEXT = -c database=$(DATABASE) $(if $(DATABASE_SECRET_ARN),-c databaseSecretArn=$(DATABASE_SECRET_ARN))
+CORS_ORIGINS ?=
+CDK_CONTEXT = -c database=$(DATABASE) $(if $(DATABASE_SECRET_ARN),-c databaseSecretArn=$(DATABASE_SECRET_ARN)) \
+	$(if $(CORS_ORIGINS),-c corsOrigins=$(CORS_ORIGINS))
 JSII_ENV = JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20 JSII_RUNTIME_PACKAGE_CACHE_ROOT=$(CURDIR)/$(VENV)/.jsii-cache
 
 synth: $(DEV_STAMP)
@@ -58,9 +66,9 @@ synth: $(DEV_STAMP)
 deploy: synth
 	$(JSII_ENV) npx --yes aws-cdk@2 deploy --all $(CDK_CONTEXT)
 
-# Deletes both stacks (it asks first). Kept on purpose: the metadata bucket, the super admin key's
-# secret and a final snapshot of a created database; and RDS refuses while its deletion protection
-# is on (see README, "Taking it down").
+# Deletes both stacks (it asks first). Kept on purpose: the metadata and attachments buckets, the
+# super admin key's secret and a final snapshot of a created database; and RDS refuses while its
+# deletion protection is on (see README, "Taking it down").
 destroy: synth
 	$(JSII_ENV) npx --yes aws-cdk@2 destroy --all $(CDK_CONTEXT)
 

@@ -4,10 +4,13 @@ Run by the CDK CLI (``cdk.json``) or directly, offline, by ``make synth``:
 
     python cdk/app.py [-c database=create|existing]
                       [-c databaseSecretArn=arn:aws:secretsmanager:...]
+                      [-c corsOrigins=https://app.example.com,https://admin.example.com]
 
 Run directly, it takes its context from ``cdk.json`` and ``-c`` like the CLI, and writes
 ``cdk.out/``. Without CDK_DEFAULT_ACCOUNT / CDK_DEFAULT_REGION (the CLI sets them from the
 credentials) it synthesizes for a placeholder account and region, which is enough for a template.
+``corsOrigins`` (comma-separated, ``*`` by default) are the web origins that the REST API and the
+attachments bucket answer.
 """
 
 from __future__ import annotations
@@ -44,6 +47,11 @@ def main(argv: list[str] | None = None) -> None:
     app = cdk.App(context=_context(argv), outdir=outdir)
     database = app.node.try_get_context("database") or "create"
     secret_arn = app.node.try_get_context("databaseSecretArn") or None
+    cors_origins = [
+        origin.strip()
+        for origin in str(app.node.try_get_context("corsOrigins") or "*").split(",")
+        if origin.strip()
+    ] or ["*"]
     if database not in ("create", "existing"):
         raise SystemExit(f"-c database= is 'create' or 'existing', not {database!r}")
     if database == "existing" and secret_arn is None:
@@ -60,8 +68,9 @@ def main(argv: list[str] | None = None) -> None:
         app,
         "PolarBaseStateful",
         env=env,
-        description="PolarBase: metadata bucket, database, realtime tables",
+        description="PolarBase: metadata and attachments buckets, database, realtime tables",
         existing_database_secret_arn=secret_arn if database == "existing" else None,
+        cors_origins=cors_origins,
     )
     ApiStack(
         app,
@@ -73,9 +82,11 @@ def main(argv: list[str] | None = None) -> None:
         database=stateful.database,
         network=stateful.network,
         realtime=stateful.realtime,
+        attachments=stateful.attachments,
         core_layer_path=ROOT / "layers" / "build" / "core",
         deps_layer_path=ROOT / "layers" / "deps",
         functions_path=ROOT / "functions",
+        cors_origins=cors_origins,
     )
     app.synth()
 

@@ -73,6 +73,7 @@ def synthesized(*, existing: bool) -> Templates:
         database=stateful.database,
         network=stateful.network,
         realtime=stateful.realtime,
+        attachments=stateful.attachments,
         core_layer_path=ROOT / "layers" / "core",
         deps_layer_path=deps_layer_path,
         functions_path=ROOT / "functions",

@@ -48,10 +48,11 @@ def test_api_stack_has_the_rest_function_its_two_layers_and_an_http_api(
     created.api.resource_properties_count_is("AWS::ApiGatewayV2::Api", {"ProtocolType": "HTTP"}, 1)
 
 
-def test_stateful_stack_has_the_bucket_and_a_created_database_and_no_function(
+def test_stateful_stack_has_the_buckets_and_a_created_database_and_no_function(
     created: Templates,
 ) -> None:
-    created.stateful.resource_count_is("AWS::S3::Bucket", 1)
+    # The metadata bucket and the attachments bucket.
+    created.stateful.resource_count_is("AWS::S3::Bucket", 2)
     created.stateful.resource_count_is("AWS::RDS::DBInstance", 1)
     # The database's secret and the super admin key.
     created.stateful.resource_count_is("AWS::SecretsManager::Secret", 2)
@@ -63,7 +64,7 @@ def test_stateful_stack_has_the_bucket_and_a_created_database_and_no_function(
 def test_existing_database_creates_no_database_no_vpc_and_no_database_secret(
     existing: Templates,
 ) -> None:
-    existing.stateful.resource_count_is("AWS::S3::Bucket", 1)
+    existing.stateful.resource_count_is("AWS::S3::Bucket", 2)
     existing.stateful.resource_count_is("AWS::RDS::DBInstance", 0)
     existing.stateful.resource_count_is("AWS::EC2::VPC", 0)
     # Only the super admin key's.
@@ -275,20 +276,34 @@ def test_function_may_get_and_put_the_metadata_object_and_read_the_secret(
     )
 
 
-def test_function_may_touch_no_other_object_and_delete_nothing(created: Templates) -> None:
+def test_functions_may_touch_no_other_metadata_object_and_delete_none(created: Templates) -> None:
     bucket_arn = import_of(
         created.stateful, {"Fn::GetAtt": [PINNED_LOGICAL_IDS["metadata_bucket"], "Arn"]}
     )
-    allowed = [bucket_arn, {"Fn::Join": ["", [bucket_arn, f"/{METADATA_KEY}"]]}]
+    metadata = [bucket_arn, {"Fn::Join": ["", [bucket_arn, f"/{METADATA_KEY}"]]}]
+    # The attachments' own statements are checked in test_cdk_files.py.
+    attachments_arn = import_of(
+        created.stateful, {"Fn::GetAtt": [PINNED_LOGICAL_IDS["attachments_bucket"], "Arn"]}
+    )
+    attachments = [attachments_arn, {"Fn::Join": ["", [attachments_arn, "/user-uploads/*"]]}]
     s3_statements = [
         statement
         for statement in statements(created.api)
         if any(action.startswith("s3:") for action in as_list(statement["Action"]))
     ]
-    assert s3_statements
-    for statement in s3_statements:
+    metadata_statements = [
+        statement
+        for statement in s3_statements
+        if any(resource in metadata for resource in as_list(statement["Resource"]))
+    ]
+    assert metadata_statements
+    for statement in metadata_statements:
         assert not any(action.startswith("s3:Delete") for action in as_list(statement["Action"]))
-        assert all(resource in allowed for resource in as_list(statement["Resource"]))
+        assert all(resource in metadata for resource in as_list(statement["Resource"]))
+    for statement in s3_statements:
+        assert all(
+            resource in metadata + attachments for resource in as_list(statement["Resource"])
+        )
     assert not any(
         action == "*" for s in statements(created.api) for action in as_list(s["Action"])
     )
@@ -459,6 +474,7 @@ def test_vpc_has_isolated_subnets_in_zones_chosen_at_deploy_time(created: Templa
     ("logical_id", "resource_type"),
     [
         ("MetadataBucket", "AWS::S3::Bucket"),
+        ("AttachmentsBucket", "AWS::S3::Bucket"),
         ("Vpc", "AWS::EC2::VPC"),
         ("DatabaseSubnetGroup", "AWS::RDS::DBSubnetGroup"),
         ("DatabaseSecret", "AWS::SecretsManager::Secret"),

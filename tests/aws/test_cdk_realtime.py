@@ -26,12 +26,15 @@ from tests.aws.cdk_templates import (
     statements,
 )
 
-REST, WEBSOCKET, CHANGES, POSTER = (
+REST, WEBSOCKET, CHANGES, POSTER, FILES = (
     "polarbase-rest",
     "polarbase-realtime",
     "polarbase-changes",
     "polarbase-poster",
+    "polarbase-files",
 )
+REST_ONLY = {"POLARBASE_FILES_BUCKET", "POLARBASE_CORS_ORIGINS"}
+"""The REST function's own variables (attachments, CORS), which realtime's functions do without."""
 TABLES = {
     "connections": PINNED_LOGICAL_IDS["realtime_connections"],
     "events": PINNED_LOGICAL_IDS["realtime_events"],
@@ -215,7 +218,9 @@ def test_realtime_function_environment_names_the_tables_the_poster_and_the_manag
     # As the REST function's: the metadata, the secrets, the region.
     _, rest = function_of(chosen.api, REST)
     for name, value in rest["Properties"]["Environment"]["Variables"].items():
-        if name.startswith("POLARBASE_") and not name.startswith("POLARBASE_REALTIME_"):
+        if name in REST_ONLY:
+            assert name not in variables, name
+        elif name.startswith("POLARBASE_") and not name.startswith("POLARBASE_REALTIME_"):
             assert variables[name] == value, name
 
 
@@ -248,7 +253,7 @@ def test_websocket_and_changes_functions_join_the_vpc_and_the_poster_stays_out(
 
 
 @pytest.mark.parametrize("templates", ["created", "existing"])
-def test_the_api_stack_has_the_rest_websocket_changes_and_poster_functions(
+def test_the_api_stack_has_the_rest_websocket_changes_poster_and_files_functions(
     templates: str, request: pytest.FixtureRequest
 ) -> None:
     functions = request.getfixturevalue(templates).api.find_resources("AWS::Lambda::Function")
@@ -256,7 +261,7 @@ def test_the_api_stack_has_the_rest_websocket_changes_and_poster_functions(
         f["Properties"]["Environment"]["Variables"]["POWERTOOLS_SERVICE_NAME"]
         for f in functions.values()
     )
-    assert services == sorted([REST, WEBSOCKET, CHANGES, POSTER])
+    assert services == sorted([REST, WEBSOCKET, CHANGES, POSTER, FILES])
 
 
 def test_with_an_existing_database_no_function_is_in_a_vpc(existing: Templates) -> None:
@@ -269,7 +274,11 @@ def test_with_an_existing_database_no_function_is_in_a_vpc(existing: Templates) 
 
 def test_changes_function_runs_every_minute(created: Templates) -> None:
     changes_id, _ = function_of(created.api, CHANGES)
-    _, rule = only(created.api, "AWS::Events::Rule")
+    (rule,) = [
+        rule
+        for rule in created.api.find_resources("AWS::Events::Rule").values()
+        if {"Fn::GetAtt": [changes_id, "Arn"]} in [t["Arn"] for t in rule["Properties"]["Targets"]]
+    ]
     assert rule["Properties"]["ScheduleExpression"] == "rate(1 minute)"
     assert rule["Properties"]["State"] == "ENABLED"
     (target,) = rule["Properties"]["Targets"]

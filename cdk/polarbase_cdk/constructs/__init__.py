@@ -1,5 +1,7 @@
 """PolarBase's infrastructure, one construct per concern; the stacks compose and wire them."""
 
+from polarbase_cdk.constructs.attachments_bucket import AttachmentsBucket
+from polarbase_cdk.constructs.attachments_collector import AttachmentsCollector
 from polarbase_cdk.constructs.change_capture import ChangeCapture
 from polarbase_cdk.constructs.connection_poster import ConnectionPoster
 from polarbase_cdk.constructs.database import Database
@@ -12,6 +14,8 @@ from polarbase_cdk.constructs.super_admin_key import SuperAdminKey
 from polarbase_cdk.constructs.websocket_api import WebSocketApi
 
 __all__ = [
+    "AttachmentsBucket",
+    "AttachmentsCollector",
     "ChangeCapture",
     "ConnectionPoster",
     "Database",
@@ -25,5 +29,4 @@ __all__ = [
 ]
 
 # Later issues add one module each here: Mcp and Agent (their own functions, so their imports
-# stay off the REST path), Attachments (S3 bucket with presigned URLs), StaticSite (S3 +
-# CloudFront).
+# stay off the REST path), StaticSite (S3 + CloudFront).

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from aws_cdk import CfnOutput, Stack
 
 from polarbase_cdk.constructs import (
+    AttachmentsCollector,
     ChangeCapture,
     ConnectionPoster,
     Layers,
@@ -15,12 +16,14 @@ from polarbase_cdk.constructs import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from pathlib import Path
 
     from aws_cdk import aws_lambda as lambda_
     from constructs import Construct
 
     from polarbase_cdk.constructs import (
+        AttachmentsBucket,
         Database,
         MetadataBucket,
         Network,
@@ -45,29 +48,44 @@ POSTER_FUNCTION = "POLARBASE_REALTIME_POSTER_FUNCTION"
 """The function the websocket and changes functions invoke to post frames (it answers with the
 connections that are gone): the only one that may use the management API, which the VPC cannot
 reach."""
+FILES_BUCKET = "POLARBASE_FILES_BUCKET"
+"""The attachments bucket, for the REST function (uploads, downloads, presigned URLs) and the files
+function (deleting files no record references)."""
+CORS_ORIGINS = "POLARBASE_CORS_ORIGINS"
+"""The REST function's comma-separated CORS origins: the same the attachments bucket allows."""
+FILES_OBJECT_ACTIONS = ("s3:PutObject", "s3:GetObject", "s3:DeleteObject")
+"""What the REST function may do to an attachment: store it (also through a presigned POST), read
+it (also HEAD, and through a presigned GET), delete it."""
+COLLECTOR_OBJECT_ACTIONS = ("s3:GetObject", "s3:DeleteObject")
+"""What the files function may do to an attachment: HEAD it (its age and size), delete it."""
 
 
 class ApiStack(Stack):
     """The functions on their two layers, the APIs in front of them, least-privilege grants.
 
     - REST: an HTTP API to the REST function, which reads and writes the metadata object only
-      (no other key, no delete), reads the secrets, and may start the changes function.
+      (no other key of that bucket, no delete), reads the secrets, and may start the changes
+      function.
     - Realtime: a WebSocket API to the websocket function, and the changes function (run after
       each write and every minute). The websocket function reads and writes the connections
       table and reads the events table; the changes function reads the connections, deletes
       those that are gone, and writes the events. Both read the metadata object and the secrets.
+    - Attachments: the REST function stores, reads, deletes and lists the objects under the
+      attachments bucket's ``user-uploads/`` and nothing else there; the files function, every
+      hour, lists them, reads which keys the database still holds, and deletes the others.
 
-    When the database was created here, the REST, websocket and changes functions join its VPC
-    and client security group. The VPC cannot reach the WebSocket management API, so a poster
-    function, never in a VPC and the only one allowed to manage connections, posts frames for the
-    websocket and changes functions (with an existing database too: one way to post, one grant).
+    When the database was created here, the REST, websocket, changes and files functions join its
+    VPC and client security group (S3 through its gateway endpoint). The VPC cannot reach the
+    WebSocket management API, so a poster function, never in a VPC and the only one allowed to
+    manage connections, posts frames for the websocket and changes functions (with an existing
+    database too: one way to post, one grant).
     Replacing this stack never touches data: that lives in ``StatefulStack``.
 
     Example:
         >>> ApiStack(app, "PolarBaseApi", metadata=stateful.metadata,
         ...          super_admin_key=stateful.super_admin_key,
         ...          database=stateful.database, network=stateful.network,
-        ...          realtime=stateful.realtime,
+        ...          realtime=stateful.realtime, attachments=stateful.attachments,
         ...          core_layer_path=root / "layers/build/core",
         ...          deps_layer_path=root / "layers/deps",
         ...          functions_path=root / "functions")  # doctest: +SKIP
@@ -83,9 +101,11 @@ class ApiStack(Stack):
         database: Database,
         network: Network | None,
         realtime: RealtimeTables,
+        attachments: AttachmentsBucket,
         core_layer_path: Path,
         deps_layer_path: Path,
         functions_path: Path,
+        cors_origins: Sequence[str] = ("*",),
         **kwargs: Any,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
@@ -135,6 +155,8 @@ class ApiStack(Stack):
             environment={
                 **self._function_environment(service="polarbase-rest"),
                 CHANGES_FUNCTION: changes.function.function_name,
+                FILES_BUCKET: attachments.bucket.bucket_name,
+                CORS_ORIGINS: ",".join(cors_origins),
             },
             **in_vpc,
         )
@@ -155,6 +177,27 @@ class ApiStack(Stack):
             changes.function, "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"
         )
         realtime.events.grant_write_data(changes.function)
+
+        # Presigned POSTs and GETs are signed by the REST function's role: these grants are also
+        # all a browser holding one may do.
+        attachments.grant_objects(rest.function, *FILES_OBJECT_ACTIONS)
+        attachments.grant_list(rest.function)
+        collector = AttachmentsCollector(
+            self,
+            "Files",
+            code_path=functions_path / "files",
+            layers=layers.all,
+            environment={
+                **self._function_environment(service="polarbase-files"),
+                FILES_BUCKET: attachments.bucket.bucket_name,
+            },
+            **in_vpc,
+        )
+        metadata.bucket.grant_read(collector.function, metadata.metadata_key)
+        # The runtime's start reads the super admin key as well as the database's credentials.
+        self._grant_secrets(collector.function)
+        attachments.grant_objects(collector.function, *COLLECTOR_OBJECT_ACTIONS)
+        attachments.grant_list(collector.function)
 
         # The management API is public and the VPC has no NAT gateway: only the poster, outside
         # any VPC, posts to connections, for the websocket and changes functions.
@@ -184,6 +227,12 @@ class ApiStack(Stack):
         )
         CfnOutput(
             self,
+            "AttachmentsBucketName",
+            value=attachments.bucket.bucket_name,
+            description="Bucket of the attachments (kept by cdk destroy: empty it, then delete it)",
+        )
+        CfnOutput(
+            self,
             "SuperAdminKeySecretArn",
             value=super_admin_key.secret.secret_arn,
             description="Secret holding the super admin key (aws secretsmanager get-secret-value)",
@@ -192,7 +241,6 @@ class ApiStack(Stack):
         # Later issues add their functions and APIs here, each on `layers.all` with
         # `_function_environment` and the grants it needs, and each with a CfnOutput for its URL:
         # - Mcp and Agent: their own functions and routes, so their imports never reach REST.
-        # - Attachments: grants on the attachments bucket for presigned upload and download URLs.
         # - StaticSite: the web UI on S3 + CloudFront, with the API URLs in its config.
 
     def _grant_secrets(self, function: lambda_.IFunction) -> None:

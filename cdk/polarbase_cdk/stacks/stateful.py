@@ -1,13 +1,14 @@
-"""The stack of what must outlive a deployment: the metadata bucket, the database, the admin key."""
+"""The stack of what must outlive a deployment: the buckets, the database, the admin key."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from aws_cdk import CfnResource, Fn, Stack
 from constructs import Construct
 
 from polarbase_cdk.constructs import (
+    AttachmentsBucket,
     Database,
     MetadataBucket,
     Network,
@@ -15,10 +16,14 @@ from polarbase_cdk.constructs import (
     SuperAdminKey,
 )
 
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
 __all__ = ["PINNED_LOGICAL_IDS", "StatefulStack"]
 
 PINNED_LOGICAL_IDS = {
     "metadata_bucket": "MetadataBucket",
+    "attachments_bucket": "AttachmentsBucket",
     "vpc": "Vpc",
     "database_subnet_group": "DatabaseSubnetGroup",
     "database_secret": "DatabaseSecret",
@@ -33,11 +38,13 @@ which loses its data: these never change, whatever the constructs are renamed to
 
 class StatefulStack(Stack):
     """The metadata bucket, the database (created in its own VPC, or an existing one), the super
-    admin key and the realtime tables.
+    admin key, the realtime tables and the attachments bucket.
 
     With ``existing_database_secret_arn`` the database is taken from that secret and no VPC is
-    made; without it an RDS PostgreSQL instance is created. Stateless stacks read ``metadata``
-    and ``database`` and grant their functions access; nothing here knows a function.
+    made; without it an RDS PostgreSQL instance is created. Browsers on ``cors_origins`` may
+    upload to and download from the attachments bucket with presigned URLs. Stateless stacks read
+    ``metadata``, ``database`` and ``attachments`` and grant their functions access; nothing here
+    knows a function.
 
     Example:
         >>> stateful = StatefulStack(app, "PolarBaseStateful")  # doctest: +SKIP
@@ -50,6 +57,7 @@ class StatefulStack(Stack):
         construct_id: str,
         *,
         existing_database_secret_arn: str | None = None,
+        cors_origins: Sequence[str] = ("*",),
         **kwargs: Any,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
@@ -68,8 +76,8 @@ class StatefulStack(Stack):
         # the API stack being destroyed and deployed again (a client resuming afterwards still
         # finds them); the API stack keeps nothing a redeploy would lose.
         self.realtime = RealtimeTables(self, "Realtime")
-        # Later issues add their stateful resources here, each with a pinned logical ID: the
-        # attachments bucket.
+        # The users' files, which records refer to by key: retained with the stack.
+        self.attachments = AttachmentsBucket(self, "Attachments", cors_origins=cors_origins)
         self._pin_logical_ids()
 
     @property
@@ -89,6 +97,7 @@ class StatefulStack(Stack):
             )
 
         pin(self.metadata.bucket, "metadata_bucket")
+        pin(self.attachments.bucket, "attachments_bucket")
         pin(self.super_admin_key.secret, "super_admin_key")
         pin(self.realtime.connections, "realtime_connections")
         pin(self.realtime.events, "realtime_events")

@@ -23,7 +23,7 @@ from .errors import (
 )
 from .query.values import mime_allowed
 from .schema import TableName
-from .storage.keys import display_name, new_key
+from .storage.keys import KEY_FOLDER, display_name, new_key
 from .storage.sniff import same_kind, sniff
 
 if TYPE_CHECKING:
@@ -230,7 +230,7 @@ class FileService:
         never kept."""
         principal.check_files(write=True)
         rules = await self.column_rules(principal, target)
-        found = self.blobs.head(key)
+        found = self._head(key)
         if found is None:
             raise BlobNotFoundError(key)
         head = self.blobs.read(key, length=8192)
@@ -284,9 +284,14 @@ class FileService:
             after = page[-1].key
         return {"files": seen, "removed": removed, "kept": seen - removed}
 
+    def _head(self, key: str) -> BlobInfo | None:
+        """The file of ``key``; only keys PolarBase made (``user-uploads/...``) are files: others
+        are not found, whatever else the storage holds."""
+        return self.blobs.head(key) if key.startswith(KEY_FOLDER) else None
+
     async def info(self, principal: Principal, key: str) -> BlobInfo:
         principal.check_files()
-        found = self.blobs.head(key)
+        found = self._head(key)
         if found is None:
             raise BlobNotFoundError(key)
         return found
@@ -296,7 +301,7 @@ class FileService:
         whose signed link the door has verified."""
         if principal is not None:
             principal.check_files()
-        found = self.blobs.head(key)
+        found = self._head(key)
         if found is None:
             raise BlobNotFoundError(key)
         path = self.blobs.path(key)
@@ -322,7 +327,7 @@ class FileService:
 
     async def delete(self, principal: Principal, key: str) -> dict[str, Any]:
         principal.check_files(write=True)
-        if not self.blobs.delete(key):
+        if not key.startswith(KEY_FOLDER) or not self.blobs.delete(key):
             raise BlobNotFoundError(key)
         return {"deleted": key}
 

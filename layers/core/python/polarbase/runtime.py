@@ -137,7 +137,8 @@ def _files(settings: Settings, clients: AwsClients | None, catalog: Catalog) -> 
         root = settings.data_dir / "files"
         blobs = LocalBlobStore(root, signing_key=_signing_key(settings.data_dir))
     elif settings.files_bucket:
-        blobs = S3BlobStore(clients.s3(), settings.files_bucket)
+        # Keys are made under user-uploads/, and the role may list only there.
+        blobs = S3BlobStore(clients.s3(), settings.files_bucket, list_prefix="user-uploads/")
     else:
         return None
     limits = FileLimits(

@@ -7,7 +7,10 @@ import secrets
 import unicodedata
 from datetime import datetime
 
-__all__ = ["display_name", "new_key"]
+__all__ = ["KEY_FOLDER", "display_name", "new_key"]
+
+KEY_FOLDER = "user-uploads/"
+"""Where every key PolarBase makes lives (as in the original)."""
 
 _UNSAFE = re.compile(r"[^a-z0-9]+")
 _MAX_SLUG = 60
@@ -46,4 +49,4 @@ def new_key(name: str, now: datetime) -> str:
     ext = _slug(extension)[:10]
     slug = _slug(stem) or "file"
     millis = int(now.timestamp() * 1000)
-    return f"user-uploads/{millis}-{secrets.token_hex(8)}-{slug}{'.' + ext if ext else ''}"
+    return f"{KEY_FOLDER}{millis}-{secrets.token_hex(8)}-{slug}{'.' + ext if ext else ''}"

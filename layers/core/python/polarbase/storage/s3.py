@@ -76,11 +76,13 @@ class S3BlobStore:
         *,
         prefix: str = "",
         kms_key_id: str | None = None,
+        list_prefix: str = "",
     ) -> None:
         self.client = client
         self.bucket = bucket
         self.prefix = prefix
         self.kms_key_id = kms_key_id
+        self.list_prefix = list_prefix
 
     # --- files ----------------------------------------------------------------------------
 
@@ -152,8 +154,9 @@ class S3BlobStore:
 
     def list(self, *, after: str | None = None, limit: int = 100) -> list[BlobInfo]:
         found: list[BlobInfo] = []
-        request: dict[str, Any] = {"Bucket": self.bucket, "Prefix": self.prefix}
-        if after is not None:
+        # Listing stays under list_prefix: the deployment's role may list only there.
+        request: dict[str, Any] = {"Bucket": self.bucket, "Prefix": self.prefix + self.list_prefix}
+        if after is not None and after > self.list_prefix:
             request["StartAfter"] = self.prefix + after
         while len(found) < limit:
             request["MaxKeys"] = limit - len(found)
