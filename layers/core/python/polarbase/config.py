@@ -135,8 +135,9 @@ class Settings:
     """Events kept for clients that resume, at least (with ``realtime_retention_seconds``)."""
     realtime_retention_seconds: float = 900.0
     """Seconds an event is kept for clients that resume, at least."""
-    realtime_max_retained_events: int = 200_000
-    """Most events kept in memory for resumes, whatever their age (bounds a burst)."""
+    realtime_max_retained_events: int = 100_000
+    """Most events kept in memory for resumes, whatever their age (bounds a burst: about
+    half a kilobyte each for small rows)."""
     realtime_max_wal_bytes: int = 1024**3
     """WAL the slot may hold back before ``/health`` reports realtime as lagging."""
     realtime_heartbeat_seconds: float = 15.0

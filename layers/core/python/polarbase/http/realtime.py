@@ -25,7 +25,7 @@ from ..errors import (
     RealtimeUnavailableError,
     ScopeDeniedError,
 )
-from ..realtime.events import ChangeEvent, InvalidPositionError, Position
+from ..realtime.events import InvalidPositionError, Position
 from ..realtime.hub import Connection, Replay
 from ..realtime.protocol import (
     ACTIONS,
@@ -58,19 +58,17 @@ _SSE_HEADERS = [
 ]
 
 
-def _websocket_frame(connection: Connection, event: ChangeEvent, ids: list[str]) -> bytes:
-    return event_frame(connection.id, event.payload_json, ids or None)
+def _websocket_frame(
+    connection: Connection, position: Position, payload_json: bytes, ids: list[str]
+) -> bytes:
+    return event_frame(connection.id, payload_json, ids or None)
 
 
-def _sse_frame(connection: Connection, event: ChangeEvent, ids: list[str]) -> bytes:
+def _sse_frame(
+    connection: Connection, position: Position, payload_json: bytes, ids: list[str]
+) -> bytes:
     # The raw change, as the original's stream sends it; the id lets EventSource resume.
-    return (
-        b"id: "
-        + event.position.text.encode()
-        + b"\nevent: db_change\ndata: "
-        + event.payload_json
-        + b"\n\n"
-    )
+    return b"id: " + position.text.encode() + b"\nevent: db_change\ndata: " + payload_json + b"\n\n"
 
 
 def _websocket_control(kind: str, fields: dict[str, Any]) -> bytes:
@@ -216,14 +214,13 @@ class RealtimeDoor:
             )
         )
         if replay is not None:
-            self._replay(connection, replay, request.since, [subscription.id])
+            self._replay(connection, replay, request.since)
 
     def _replay(
         self,
         connection: Connection,
         replay: Replay,
         since: Position | None,
-        ids: list[str],
     ) -> None:
         if replay.gap:
             connection.send(
@@ -237,8 +234,10 @@ class RealtimeDoor:
                     },
                 )
             )
-        for event in replay.events:
-            connection.send(connection.frame(connection, event, ids))
+        for retained, matched in replay.events:
+            connection.send(
+                connection.frame(connection, retained.position, retained.payload_json, matched)
+            )
 
     async def _send(self, socket: WebSocket, connection: Connection) -> None:
         while True:
@@ -271,7 +270,7 @@ class RealtimeDoor:
             return
         realtime.hub.attach(connection)
         if replay is not None:
-            self._replay(connection, replay, since, [])
+            self._replay(connection, replay, since)
         await send({"type": "http.response.start", "status": 200, "headers": _SSE_HEADERS})
         disconnected = asyncio.create_task(_disconnect(receive))
         closed = asyncio.create_task(connection.closed())

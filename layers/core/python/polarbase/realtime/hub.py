@@ -11,8 +11,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 from ..auth import Principal
-from .events import ChangeEvent, Position
+from .events import ChangeEvent, Position, Retained
 from .subscriptions import Subscription
 
 __all__ = ["ChangeHub", "Connection", "Replay", "Retention"]
@@ -23,10 +25,11 @@ _ids = itertools.count(1)
 
 @dataclass(frozen=True, slots=True)
 class Replay:
-    """What a client resuming from a position gets: the retained events after it, and whether
-    some events between it and them are no longer known (a gap)."""
+    """What a client resuming from a position gets: the retained events after it (each with
+    the ids of the subscriptions it matches), and whether some events between it and them are
+    no longer known (a gap)."""
 
-    events: list[ChangeEvent]
+    events: list[tuple[Retained, list[str]]]
     gap: bool
     oldest: Position | None
 
@@ -45,7 +48,7 @@ class Retention:
         self.min_events = min_events
         self.min_seconds = min_seconds
         self.max_events = max(max_events, min_events)
-        self._events: deque[tuple[float, ChangeEvent]] = deque()
+        self._events: deque[tuple[float, Retained]] = deque()
         self.horizon = Position(0, 0)
         self.last: Position | None = None
 
@@ -58,7 +61,7 @@ class Retention:
         if self.last is not None and event.position <= self.last:
             return False
         now = time.monotonic()
-        self._events.append((now, event))
+        self._events.append((now, event.retained))
         self.last = event.position
         events = self._events
         while len(events) > self.max_events or (
@@ -68,12 +71,13 @@ class Retention:
             self.horizon = dropped.position
         return True
 
-    def since(self, position: Position) -> Replay:
-        """Every retained event after ``position``, oldest first."""
+    def since(self, position: Position) -> tuple[list[Retained], bool, Position | None]:
+        """Every retained event after ``position``, oldest first; whether events between are
+        no longer known; the oldest position kept."""
         gap = position < self.horizon
         found = [event for _, event in self._events if event.position > position]
         oldest = self._events[0][1].position if self._events else None
-        return Replay(found, gap, oldest)
+        return found, gap, oldest
 
 
 class Connection:
@@ -87,7 +91,7 @@ class Connection:
         self,
         principal: Principal,
         secret: str,
-        frame: Callable[[Connection, ChangeEvent, list[str]], bytes],
+        frame: Callable[[Connection, Position, bytes, list[str]], bytes],
         control: Callable[[str, dict[str, Any]], bytes],
         *,
         queue_limit: int = 10_000,
@@ -123,7 +127,17 @@ class Connection:
     def offer(self, event: ChangeEvent) -> None:
         ids = self.matching(event)
         if ids is not None:
-            self.send(self.frame(self, event, ids))
+            self.send(self.frame(self, event.position, event.payload_json, ids))
+
+    def matching_retained(self, retained: Retained) -> list[str] | None:
+        """``matching`` for a kept event (its payload decoded to match the filters)."""
+        if not self.principal.may_read(retained.table):
+            return None
+        if self.everything:
+            return []
+        payload = orjson.loads(retained.payload_json)
+        ids = [sid for sid, sub in self.subscriptions.items() if sub.matches_payload(payload)]
+        return ids or None
 
     def send(self, frame: bytes) -> None:
         if self.closing is not None:
@@ -164,22 +178,25 @@ class ChangeHub:
 
     def replay(self, subscription: Subscription, since: Position) -> Replay:
         """The retained events after ``since`` that ``subscription`` matches."""
-        replay = self.retention.since(since)
-        return Replay(
-            [event for event in replay.events if subscription.matches(event)],
-            replay.gap,
-            replay.oldest,
-        )
+        kept, gap, oldest = self.retention.since(since)
+        found = [
+            (retained, [subscription.id])
+            for retained in kept
+            if retained.table == subscription.table
+            and subscription.matches_payload(orjson.loads(retained.payload_json))
+        ]
+        return Replay(found, gap, oldest)
 
     def replay_to(self, connection: Connection, since: Position) -> Replay:
         """The retained events after ``since`` that ``connection`` takes (its key may see them,
         and its subscriptions match, or it takes everything)."""
-        replay = self.retention.since(since)
-        return Replay(
-            [event for event in replay.events if connection.matching(event) is not None],
-            replay.gap,
-            replay.oldest,
-        )
+        kept, gap, oldest = self.retention.since(since)
+        found = [
+            (retained, ids)
+            for retained in kept
+            if (ids := connection.matching_retained(retained)) is not None
+        ]
+        return Replay(found, gap, oldest)
 
     def __iter__(self) -> Iterator[Connection]:
         return iter(list(self.connections))
