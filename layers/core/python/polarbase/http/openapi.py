@@ -43,7 +43,7 @@ __all__ = ["SECURITY", "add_tables", "finish_document", "query_parameter", "requ
 _VALIDATION_SCHEMAS = ("HTTPValidationError", "ValidationError")
 _WRITE_METHODS = ("post", "put", "patch", "delete")
 # The paths whose callers need no key in the x-api-key header.
-_OPEN_PATHS = ("/health", "/auth/validate")
+_OPEN_PATHS = ("/health", "/auth/validate", "/rest/files/direct")
 
 # Models documented as request bodies through ``request_body``: the routes read and validate
 # their bodies themselves, so FastAPI never sees these models. Filled when routes are declared.

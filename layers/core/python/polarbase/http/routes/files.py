@@ -5,7 +5,7 @@ The door reads the multipart form and moves bytes; ``FileService`` decides what 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
@@ -97,7 +97,8 @@ def files_router(runtime: Runtime) -> APIRouter:
             "parameters": [
                 query_parameter("table", "With column: the attachment column the files are for."),
                 query_parameter("column", "Its rules (maxFiles, maxFileSize, allowedMimeTypes)."),
-            ]
+            ],
+            **_multipart("files", array=True),
         },
     )
     async def upload(request: Request) -> Response:
@@ -151,8 +152,9 @@ def files_router(runtime: Runtime) -> APIRouter:
 
     @router.post(
         "/files/direct",
-        summary="Where a presigned form posts its file when files are stored locally",
-        status_code=204,
+        summary="Where a presigned form posts its file when files are stored locally (no key: "
+        "the form's signature)",
+        openapi_extra=_multipart("file", array=False),
     )
     async def direct(request: Request) -> Response:
         files = service()
@@ -168,7 +170,7 @@ def files_router(runtime: Runtime) -> APIRouter:
             files.accept_direct(fields, data, fields.get("Content-Type") or part.content_type)
         finally:
             await form.close()
-        return Response(status_code=204)
+        return envelope({"key": fields.get("key"), "size": len(data)})
 
     @router.get(
         "/files",
@@ -236,6 +238,26 @@ def static_router(runtime: Runtime) -> APIRouter:
         return _file_response(await files.serve(None, key))
 
     return router
+
+
+def _multipart(field: str, *, array: bool) -> dict[str, Any]:
+    binary: dict[str, Any] = {"type": "string", "format": "binary"}
+    schema = {"type": "array", "items": binary} if array else binary
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "required": [field],
+                        "properties": {field: schema},
+                        "additionalProperties": {"type": "string"},
+                    }
+                }
+            },
+        }
+    }
 
 
 def _target(table: str | None, column: str | None) -> tuple[str, str] | None:
