@@ -308,24 +308,23 @@ def test_files_gc_removes_only_files_no_record_names(data_dir: Path, serve) -> N
         record = client.post("/rest/db/docs", json={"files": [kept]})
         assert record.status_code == 200, record.text
     assert server.interrupt() == 0
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "polarbase.local.cli",
-            "files",
-            "gc",
-            "--data-dir",
-            str(data_dir),
-            "--grace-hours",
-            "0",
-        ],
-        env=child_env(),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+
+    def gc(*flags: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "polarbase.local.cli", "files", "gc"]
+        return subprocess.run(
+            [*command, "--data-dir", str(data_dir), *flags],
+            env=child_env(),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    # Within the grace period (24 h by default) even a file no record names is kept.
+    young = gc()
+    assert young.returncode == 0, young.stderr
+    assert "2 stored, 0 removed" in young.stdout
+    result = gc("--grace-hours", "0")
     assert result.returncode == 0, result.stderr
     assert "2 stored, 1 removed" in result.stdout
     blobs = data_dir / "files" / "blobs"
