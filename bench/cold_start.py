@@ -43,7 +43,7 @@ from typing import Any
 
 import psycopg
 
-from bench.machine import code_revision, describe_machine
+from bench.machine import code_revision, cpu_check_ms, describe_machine
 from tests.fixtures.lambda_host import to_event
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -294,31 +294,6 @@ def _run_probe(
     result = json.loads(Path(result_path).read_text())
     Path(result_path).unlink()
     return spawned, result
-
-
-_CPU_CHECK = """
-import time
-started = time.perf_counter()
-total = 0
-for number in range(3_000_000):
-    total += number
-print((time.perf_counter() - started) * 1e3)
-"""
-
-
-def cpu_check_ms() -> float:
-    """Milliseconds of a fixed pure-Python loop in a fresh interpreter (median of 3): this
-    machine's CPU speed varies by half from one hour to the next, so a record says how fast it
-    was while it ran (285 ms on a quiet 2026-12-06 morning)."""
-    runs = [
-        float(
-            subprocess.run(
-                [sys.executable, "-c", _CPU_CHECK], capture_output=True, text=True, check=True
-            ).stdout
-        )
-        for _ in range(3)
-    ]
-    return statistics.median(runs)
 
 
 def measure(interpreter: Interpreter, runs: int, invocations: int) -> dict[str, Any]:

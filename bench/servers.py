@@ -12,7 +12,7 @@ import sys
 import tempfile
 import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +35,8 @@ class BenchServers:
     data_dir: Path
     server_pid: int
     postgres_version: str
+    postgres_pid: int
+    """The postmaster's: its process tree is all of PostgreSQL's CPU."""
 
 
 def _free_port() -> int:
@@ -51,8 +53,9 @@ def _postgres_version(database_url: str) -> str:
     return str(row[0]) if row else "unknown"
 
 
-def _server_environment(database_url: str) -> dict[str, str]:
-    """The caller's environment without its POLARBASE_* settings, plus the bench's own."""
+def _server_environment(database_url: str, settings: Mapping[str, str]) -> dict[str, str]:
+    """The caller's environment without its POLARBASE_* settings, plus the bench's own and
+    ``settings`` (e.g. ``POLARBASE_REALTIME=false``)."""
     environment = {
         name: value for name, value in os.environ.items() if not name.startswith("POLARBASE_")
     }
@@ -61,6 +64,7 @@ def _server_environment(database_url: str) -> dict[str, str]:
         POLARBASE_SUPER_ADMIN_KEY=SUPER_ADMIN_KEY,
         POLARBASE_LOG_LEVEL="warning",
     )
+    environment.update(settings)
     return environment
 
 
@@ -88,8 +92,9 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextlib.contextmanager
-def running_servers() -> Iterator[BenchServers]:
-    """A fresh PostgreSQL and a PolarBase server using it; both stopped and removed on exit."""
+def running_servers(settings: Mapping[str, str] | None = None) -> Iterator[BenchServers]:
+    """A fresh PostgreSQL and a PolarBase server using it; both stopped and removed on exit.
+    ``settings`` are environment variables for the server on top of the bench's."""
     # Not under a private home folder: the wheel opens the path's parents to its system user.
     root = Path(tempfile.mkdtemp(prefix="polarbase-bench-"))
     postgres = EmbeddedPostgres(root / "postgres")
@@ -116,7 +121,10 @@ def running_servers() -> Iterator[BenchServers]:
         log = root / "server.log"
         with log.open("wb") as output:
             process = subprocess.Popen(
-                command, env=_server_environment(database_url), stdout=output, stderr=output
+                command,
+                env=_server_environment(database_url, settings or {}),
+                stdout=output,
+                stderr=output,
             )
         try:
             _wait_until_ready(process, base_url, timeout=60)
@@ -129,6 +137,7 @@ def running_servers() -> Iterator[BenchServers]:
             data_dir=data_dir,
             server_pid=process.pid,
             postgres_version=_postgres_version(database_url),
+            postgres_pid=int((postgres.data_dir / "postmaster.pid").read_text().split()[0]),
         )
     finally:
         if process is not None:

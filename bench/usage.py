@@ -8,7 +8,7 @@ from typing import TypeVar
 
 import psutil
 
-__all__ = ["cpu_seconds_during", "idle_rss_mb"]
+__all__ = ["cpu_seconds_during", "idle_rss_mb", "tree_cpu_seconds"]
 
 T = TypeVar("T")
 
@@ -26,3 +26,18 @@ def idle_rss_mb(pid: int, idle_seconds: float) -> float:
     """RSS in MiB of ``pid`` alone (not its children, not Postgres) after ``idle_seconds``."""
     time.sleep(idle_seconds)
     return psutil.Process(pid).memory_info().rss / (1024 * 1024)
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU seconds (user + system) of ``pid``, its live descendants and the children it has
+    reaped: for the postmaster, all of PostgreSQL (backends come and go)."""
+    root = psutil.Process(pid)
+    times = root.cpu_times()
+    total = times.user + times.system + times.children_user + times.children_system
+    for child in root.children(recursive=True):
+        try:
+            child_times = child.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += child_times.user + child_times.system
+    return float(total)

@@ -101,6 +101,13 @@ def aws(
         for name in ("realtime", "changes"):
             module = modules[name]
             module.loop.run_until_complete(module.runtime.stop())
+        # The test database has room for ten slots: this one goes with the functions.
+        with psycopg.connect(database_url, autocommit=True) as connection:
+            connection.execute(
+                "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots "
+                "WHERE slot_name = %s",
+                [modules["changes"].runtime.settings.realtime_slot],
+            )
     sys.modules.pop("handler", None)
 
 

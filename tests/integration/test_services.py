@@ -33,7 +33,9 @@ def run_services(
     def run(scenario: Callable[[Runtime], Awaitable[Any]]) -> Any:
         async def main() -> Any:
             runtime = build_runtime(
-                make_settings(tmp_path_factory.mktemp("services")), database_url=database_url
+                # Without realtime: each runtime would make a replication slot of its own.
+                make_settings(tmp_path_factory.mktemp("services"), realtime=False),
+                database_url=database_url,
             )
             await runtime.start()
             try:

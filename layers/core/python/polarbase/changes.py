@@ -110,17 +110,26 @@ class ChangeNotifier:
     """
 
     def __init__(self) -> None:
-        self._listeners: list[ChangeListener] = []
+        self._listeners: list[tuple[ChangeListener, frozenset[ChangeAction] | None]] = []
 
-    def listen(self, listener: ChangeListener) -> None:
-        self._listeners.append(listener)
+    def listen(
+        self, listener: ChangeListener, actions: frozenset[ChangeAction] | None = None
+    ) -> None:
+        """Hand ``listener`` every change, or only those whose action is in ``actions``."""
+        self._listeners.append((listener, actions))
 
     @property
     def has_listeners(self) -> bool:
         return bool(self._listeners)
 
+    def wants(self, action: ChangeAction) -> bool:
+        """Whether a listener hears of ``action``: a write nobody hears of costs nothing."""
+        return any(actions is None or action in actions for _, actions in self._listeners)
+
     async def publish(self, change: Change) -> None:
-        for listener in self._listeners:
+        for listener, actions in self._listeners:
+            if actions is not None and change.action not in actions:
+                continue
             try:
                 outcome = listener(change)
                 if inspect.isawaitable(outcome):

@@ -214,10 +214,10 @@ def build_runtime(settings: Settings, *, database_url: str | None = None) -> Run
         realtime = LocalRealtime(settings, database, conninfo, auth, catalog, changes)
     realtime_slot = None
     if clients is not None and settings.realtime_changes_function:
-        from .realtime.invoke import ChangesTrigger
+        from .realtime.invoke import RECORD_ACTIONS, ChangesTrigger
         from .realtime.slot import ChangeSlot
 
-        changes.listen(ChangesTrigger(clients, settings.realtime_changes_function))
+        changes.listen(ChangesTrigger(clients, settings.realtime_changes_function), RECORD_ACTIONS)
         realtime_slot = ChangeSlot(database, settings.db_schema, settings.realtime_slot)
     return Runtime(
         settings=settings,

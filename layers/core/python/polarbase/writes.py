@@ -46,7 +46,7 @@ class WritePath:
         assert table is not None, "a write statement names its table"
         result = await self.database.fetch_text(statement)
         assert result is not None, "a write statement always returns its result"
-        if self.notifier.has_listeners:
+        if self.notifier.wants(action):
             change = Change(
                 table.ref, action, principal.actor, result=result, key_columns=table.primary_key
             )
@@ -91,5 +91,5 @@ class WritePath:
         name: str | None = None,
     ) -> None:
         """Tell the listeners about a committed schema change of ``table``."""
-        if self.notifier.has_listeners:
+        if self.notifier.wants(action):
             await self.notifier.publish(Change(table, action, principal.actor, name=name))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
@@ -240,12 +241,22 @@ class RealtimeDoor:
             )
 
     async def _send(self, socket: WebSocket, connection: Connection) -> None:
+        # A plain get per frame (wait_for would make a task for each): heartbeats come from a
+        # timer of their own, when nothing went out for a while.
+        beat = asyncio.create_task(self._heartbeats(connection))
+        try:
+            while True:
+                frame = await connection.queue.get()
+                connection.last_sent = time.monotonic()
+                await socket.send_text(frame.decode())
+        finally:
+            beat.cancel()
+
+    async def _heartbeats(self, connection: Connection) -> None:
         while True:
-            try:
-                frame = await asyncio.wait_for(connection.queue.get(), self.heartbeat)
-            except TimeoutError:
-                frame = connection.control("heartbeat", {})
-            await socket.send_text(frame.decode())
+            await asyncio.sleep(self.heartbeat)
+            if time.monotonic() - connection.last_sent >= self.heartbeat:
+                connection.send(connection.control("heartbeat", {}))
 
     # --- Server-Sent Events ------------------------------------------------------------------
 

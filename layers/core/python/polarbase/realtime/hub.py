@@ -105,6 +105,8 @@ class Connection:
         self.control = control
         """Frames a control message (``gap``, ``heartbeat``) for this kind of connection."""
         self.queue: asyncio.Queue[bytes] = asyncio.Queue(queue_limit)
+        self.last_sent = time.monotonic()
+        """When the door last sent this connection something (heartbeats fill silences)."""
         self.closing: str | None = None
         """Why the connection must close (revoked key, too slow); set once, then the door
         closes it."""

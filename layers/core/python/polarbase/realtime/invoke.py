@@ -11,10 +11,10 @@ import orjson
 from ..aws_clients import AwsClients
 from ..changes import Change, ChangeAction
 
-__all__ = ["ChangesTrigger", "InvokedPoster"]
+__all__ = ["RECORD_ACTIONS", "ChangesTrigger", "InvokedPoster"]
 
 _log = logging.getLogger("polarbase.realtime")
-_RECORD_ACTIONS = frozenset({ChangeAction.INSERT, ChangeAction.UPDATE, ChangeAction.DELETE})
+RECORD_ACTIONS = frozenset({ChangeAction.INSERT, ChangeAction.UPDATE, ChangeAction.DELETE})
 _MAX_PAYLOAD_BYTES = 5 * 1024 * 1024  # a synchronous invoke carries at most 6 MB
 
 
@@ -79,8 +79,6 @@ class ChangesTrigger:
         self.function_name = function_name
 
     def __call__(self, change: Change) -> None:
-        if change.action not in _RECORD_ACTIONS:
-            return
         from botocore.exceptions import BotoCoreError, ClientError  # the aws mode only
 
         try:

@@ -69,7 +69,7 @@ class LocalRealtime:
         )
         self.error: str | None = "not started"
         self._tasks: list[asyncio.Task[None]] = []
-        changes.listen(self._schema_changed)
+        changes.listen(self._schema_changed, _SHAPE_CHANGES)
 
     async def start(self) -> None:
         try:
@@ -114,7 +114,7 @@ class LocalRealtime:
         await self.slot.check(self.settings.realtime_max_wal_bytes)
 
     async def _schema_changed(self, change: Change) -> None:
-        if change.action in _SHAPE_CHANGES and self.error is None:
+        if self.error is None:
             await self.slot.sync_tables()
 
     async def _watch(self) -> None:

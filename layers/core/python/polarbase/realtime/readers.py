@@ -26,7 +26,10 @@ SESSION_OPTIONS = (
     "-c TimeZone=UTC -c DateStyle=ISO -c IntervalStyle=postgres -c extra_float_digits=1"
 )
 """How values are written into the slot's messages: as the REST API's connections see them."""
-_STATUS_INTERVAL = 10.0
+_STATUS_INTERVAL = 1.0
+"""Seconds between the stream's status messages. PostgreSQL's sender now and then holds a
+decoded change until the client's next status (bench/RESULTS.md: 10 s stalls at 10 s, under 1 s
+at 1 s), so it is short; a status is a few bytes."""
 
 
 class RelationShapes:
@@ -116,12 +119,29 @@ class SlotStream:
             self.connected.set()
             self.error = None
             _log.info("realtime: streaming slot %s", self.slot.slot)
-            decoder = ChangeDecoder()
-            confirmed = 0
+            await self._read(connection, cursor)
+        finally:
+            self.connected.clear()
+            connection.close()
+
+    async def _read(self, connection: Any, cursor: Any) -> None:
+        """Decode every message as it comes. The socket stays registered with the loop for the
+        stream's life (one epoll registration, not one per wait: the wait is on the hot path of
+        every write), and a timer wakes the reader for psycopg2 to send its status."""
+        loop = asyncio.get_running_loop()
+        readable = asyncio.Event()
+        fd = connection.fileno()
+        loop.add_reader(fd, readable.set)
+        ticker = loop.create_task(_tick(readable, _STATUS_INTERVAL))
+        decoder = ChangeDecoder()
+        confirmed = 0
+        try:
             while True:
                 message = cursor.read_message()
                 if message is None:
-                    await _ready(connection.fileno(), _STATUS_INTERVAL)
+                    # Level-triggered: data that came meanwhile sets it again at once.
+                    readable.clear()
+                    await readable.wait()
                     continue
                 event = await decoder.feed(
                     decode_message(message.payload), message.data_start, self.shapes
@@ -132,8 +152,8 @@ class SlotStream:
                     confirmed = decoder.last_commit_end
                     cursor.send_feedback(flush_lsn=confirmed)
         finally:
-            self.connected.clear()
-            connection.close()
+            ticker.cancel()
+            loop.remove_reader(fd)
 
     def stop(self) -> None:
         self._stopping = True
@@ -174,6 +194,12 @@ async def _ready(fd: int, timeout: float, *, write: bool = False) -> bool:
             loop.remove_writer(fd)
         else:
             loop.remove_reader(fd)
+
+
+async def _tick(readable: asyncio.Event, seconds: float) -> None:
+    while True:
+        await asyncio.sleep(seconds)
+        readable.set()
 
 
 def _wake(waiter: asyncio.Future[bool], ready: bool) -> None:
