@@ -281,8 +281,12 @@ def test_uploads_for_a_column_follow_its_rules(api, gallery):
 
 def test_records_follow_the_attachment_rules(api, gallery):
     (item,) = assert_ok(upload(api, ("a.png", PNG, "image/png")))
-    assert assert_ok(api.post(f"/rest/db/{gallery}", json={"pics": [item]}))["insertedCount"] == 1
+    created = assert_ok(api.post(f"/rest/db/{gallery}", json={"pics": [item]}))
+    assert created["insertedCount"] == 1
+    record_id = created["returning"][0]["id"]
     too_big = {**item, "size": 5000}
+    updated = api.patch(f"/rest/db/{gallery}/{record_id}", json={"pics": [too_big]})
+    assert_error(updated, 400, "pics", "1000")
     assert_error(api.post(f"/rest/db/{gallery}", json={"pics": [too_big]}), 400, "pics", "1000")
     text = {**item, "mimeType": "text/plain"}
     assert_error(api.post(f"/rest/db/{gallery}", json={"pics": [text]}), 400, "pics", "text/plain")
@@ -302,3 +306,22 @@ def test_the_database_keeps_the_rules_for_writes_made_outside(api, gallery, pg):
             ),
             [big],
         )
+
+
+def test_public_links_only_in_the_public_mode(api, anonymous, live_server, transport, tmp_path):
+    (item,) = assert_ok(upload(api, ("a.png", PNG, "image/png")))
+    assert anonymous.get(f"/static/{item['key']}").status_code == 404  # off by default
+    if transport == "lambda":
+        return
+    from tests.fixtures.server import LiveServer, make_settings
+
+    settings = make_settings(
+        live_server.runtime.settings.data_dir, files_public=True, realtime=False
+    )
+    public = LiveServer(settings, live_server.database_url).start()
+    try:
+        response = httpx.get(f"{public.url}/static/{item['key']}", timeout=10)
+        assert response.status_code == 200
+        assert response.content == PNG
+    finally:
+        public.stop()

@@ -48,7 +48,10 @@ class Retention:
         self.min_events = min_events
         self.min_seconds = min_seconds
         self.max_events = max(max_events, min_events)
-        self._events: deque[tuple[float, Retained]] = deque()
+        # Plain tuples of numbers, strings and bytes (kept time, commit LSN, sequence, schema,
+        # table, payload): the garbage collector stops tracking them (it never untracks a
+        # named tuple), so a full retention adds nothing to its collections.
+        self._events: deque[tuple[float, int, int, str, str, bytes]] = deque()
         self.horizon = Position(0, 0)
         self.last: Position | None = None
 
@@ -61,22 +64,29 @@ class Retention:
         if self.last is not None and event.position <= self.last:
             return False
         now = time.monotonic()
-        self._events.append((now, event.retained))
+        position, table = event.position, event.table
+        self._events.append(
+            (now, position[0], position[1], table.schema, table.name, event.payload_json)
+        )
         self.last = event.position
         events = self._events
         while len(events) > self.max_events or (
             len(events) > self.min_events and now - events[0][0] > self.min_seconds
         ):
-            _, dropped = events.popleft()
-            self.horizon = dropped.position
+            dropped = events.popleft()
+            self.horizon = Position(dropped[1], dropped[2])
         return True
 
     def since(self, position: Position) -> tuple[list[Retained], bool, Position | None]:
         """Every retained event after ``position``, oldest first; whether events between are
         no longer known; the oldest position kept."""
         gap = position < self.horizon
-        found = [event for _, event in self._events if event.position > position]
-        oldest = self._events[0][1].position if self._events else None
+        found = [
+            Retained(Position(lsn, sequence), schema, name, payload)
+            for _, lsn, sequence, schema, name, payload in self._events
+            if (lsn, sequence) > position
+        ]
+        oldest = Position(self._events[0][1], self._events[0][2]) if self._events else None
         return found, gap, oldest
 
 
