@@ -135,6 +135,7 @@ def test_list_pages_through_the_files(api):
         ([("empty.txt", b"", "text/plain")], 400, ["empty.txt", "empty"]),
         ([("fake.png", PDF, "image/png")], 415, ["fake.png", "image/png", "application/pdf"]),
         ([(f"n{n}.png", PNG, None) for n in range(11)], 400, ["at most 10"]),
+        ([(f"n{n}.png", PNG, None) for n in range(40)], 400, ["at most 10", "40 sent"]),
         ([("big.bin", b"\x00" * (5 * 1024 * 1024 + 1), None)], 413, ["big.bin"]),
         ([("ok.png", PNG, "image/png"), ("bad.png", b"", None)], 400, ["bad.png"]),
     ],
@@ -325,3 +326,8 @@ def test_public_links_only_in_the_public_mode(api, anonymous, live_server, trans
         assert response.content == PNG
     finally:
         public.stop()
+
+
+@pytest.mark.parametrize("limit", ["0", "1001", "ten"])
+def test_a_list_limit_out_of_range_is_400(api, limit):
+    assert_error(api.get("/rest/files", params={"limit": limit}), 400, "limit")

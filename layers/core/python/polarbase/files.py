@@ -6,6 +6,7 @@ Every door (REST now; MCP and the studio later) calls these methods with a princ
 
 from __future__ import annotations
 
+import math
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -318,6 +319,8 @@ class FileService:
             raise InvalidInputError("expiresIn: must be at least 1 second")
         seconds = min(expires_in, self.limits.max_link_seconds)
         url, expires_at = self.blobs.signed_url(key, expires_in=seconds, download_name=found.name)
+        # The store may cap it further (S3 signs for at most 7 days): say what the link gives.
+        seconds = min(seconds, max(1, math.ceil((expires_at - self.clock()).total_seconds())))
         return {
             "url": url,
             "expiresIn": seconds,

@@ -151,6 +151,9 @@ class AwsRealtime:
             return reply
         kept, since_kept = self.log.after(subscription.table, request.since, _MAX_REPLAY)
         frames = [reply]
+        if len(kept) >= _MAX_REPLAY:
+            # More than one replay sends: say so, and what was sent is the oldest of them.
+            since_kept = False
         if not since_kept:
             frames.append(
                 reply_frame(

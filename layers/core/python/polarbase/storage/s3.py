@@ -225,8 +225,9 @@ class S3BlobStore:
         """A presigned GET. Made with temporary credentials (a Lambda role), it stops working
         when they expire, even before ``expires_in``."""
         params = {"Bucket": self.bucket, "Key": self._object_key(key)}
-        if not 0 < expires_in <= _MAX_EXPIRES_IN:
-            raise ValueError("expires_in must be 1 s to 7 days")
+        if expires_in < 1:
+            raise ValueError("expires_in must be at least 1 s")
+        expires_in = min(expires_in, _MAX_EXPIRES_IN)  # SigV4 signs for at most 7 days
         if download_name is not None:
             params["ResponseContentDisposition"] = attachment_disposition(download_name)
         expires_at = datetime.now(UTC) + timedelta(seconds=expires_in)

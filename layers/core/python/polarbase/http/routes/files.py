@@ -109,7 +109,9 @@ def files_router(runtime: Runtime) -> APIRouter:
         if declared is not None and declared.isdigit() and int(declared) > limit:
             raise PayloadTooLargeError(f"body: larger than the limit of {limit} bytes")
         request._receive = _limited(request.receive, limit)
-        form = await request.form(max_files=settings.files_max_count + 1, max_fields=50)
+        # The parser's own bound is only against floods (the body size bounds them too): the
+        # count is the service's rule, with its message.
+        form = await request.form(max_files=1000, max_fields=1000)
         try:
             parts = [part for part in form.getlist("files") if isinstance(part, UploadFile)]
             uploads = [
@@ -184,8 +186,8 @@ def files_router(runtime: Runtime) -> APIRouter:
     )
     async def list_files(request: Request) -> Response:
         acting = principal(request)
-        limit = int_param(request.query_params, "limit", 100) or 100
-        if not 1 <= limit <= 1000:
+        limit = int_param(request.query_params, "limit", 100)
+        if limit is None or not 1 <= limit <= 1000:
             raise InvalidInputError("limit: must be between 1 and 1000")
         after = request.query_params.get("after") or None
         return envelope(await service().list(acting, after=after, limit=limit))
