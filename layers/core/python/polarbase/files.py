@@ -60,6 +60,8 @@ class FileLimits:
     """Largest file a presigned (direct-to-storage) upload takes."""
     upload_link_seconds: int = 900
     """Life of a presigned upload form."""
+    public: bool = False
+    """Serve files to anyone at ``/static/<key>``, as the original did."""
     gc_grace_seconds: int = 24 * 3600
     """How old an unreferenced file must be before gc removes it (an upload in flight, or one
     whose record is about to be written, is never taken)."""
@@ -297,11 +299,29 @@ class FileService:
             raise BlobNotFoundError(key)
         return found
 
-    async def serve(self, principal: Principal | None, key: str) -> Served:
-        """The file for a key with the ``rest`` scope, or (``principal`` None) for a request
-        whose signed link the door has verified."""
-        if principal is not None:
-            principal.check_files()
+    async def serve(self, principal: Principal, key: str) -> Served:
+        """The file, for a key with the ``rest`` scope."""
+        principal.check_files()
+        return self._serve(key)
+
+    async def serve_signed(
+        self, key: str, expires: str, signature: str, name: str | None
+    ) -> Served:
+        """The file, for a link ``signed_link`` made (no key): 401 when it was changed or has
+        expired. A store that signs its own links (S3) never sends such a request here."""
+        verify = getattr(self.blobs, "verify_download", None)
+        if verify is None:
+            raise InvalidInputError("signature: this deployment's storage signs its own links")
+        verify(key, expires, signature, name=name)
+        return self._serve(key)
+
+    async def serve_public(self, key: str) -> Served:
+        """The file, for anyone, in the original's public mode (``POLARBASE_FILES_PUBLIC``)."""
+        if not self.limits.public:
+            raise BlobNotFoundError(key)
+        return self._serve(key)
+
+    def _serve(self, key: str) -> Served:
         found = self._head(key)
         if found is None:
             raise BlobNotFoundError(key)

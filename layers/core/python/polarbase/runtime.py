@@ -7,7 +7,7 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,7 +18,6 @@ from .changes import ChangeNotifier
 from .config import MIN_SUPER_ADMIN_KEY_LENGTH, Settings
 from .database import Database
 from .errors import SecretUnavailableError
-from .files import FileLimits, FileService
 from .metadata import (
     LocalMetadataSync,
     MetadataStore,
@@ -33,8 +32,10 @@ from .tables import TableService
 from .writes import WritePath
 
 if TYPE_CHECKING:
+    from .files import FileService
     from .realtime.local import LocalRealtime
     from .realtime.slot import ChangeSlot
+    from .storage import BlobStore
 
 __all__ = ["Runtime", "build_runtime"]
 
@@ -60,13 +61,19 @@ class Runtime:
     """Change capture and fan-out for ``polarbase serve`` (None on AWS or when turned off)."""
     aws: AwsClients | None = None
     """The AWS clients of the aws mode (None locally)."""
-    files: FileService | None = None
-    """Attachments (None on AWS without a files bucket)."""
+    file_service: Callable[[], FileService | None] = lambda: None
+    """Builds the attachments' service; ``files`` calls it once, on first use."""
     realtime_slot: ChangeSlot | None = None
     """The replication slot the aws mode's changes function drains, reported by ``/health``."""
     started_at: float = field(default_factory=time.time)
     generated_super_admin_key: str | None = None
     started: bool = False
+
+    @cached_property
+    def files(self) -> FileService | None:
+        """Attachments (None on AWS without a files bucket). Built on first use: a function's
+        cold start that serves no file never imports the file service or its store."""
+        return self.file_service()
 
     async def start(self) -> None:
         """Open what can fail (database, metadata file); import time opens nothing.
@@ -130,15 +137,20 @@ def _database(settings: Settings, database_url: str | None, clients: AwsClients 
 
 def _files(settings: Settings, clients: AwsClients | None, catalog: Catalog) -> FileService | None:
     """Attachments in a folder of the data directory locally, in the files bucket on AWS."""
-    from .storage import BlobStore, LocalBlobStore, S3BlobStore
+    from .files import FileLimits, FileService
 
     blobs: BlobStore
     if clients is None:
+        from .storage.local import LocalBlobStore
+
         root = settings.data_dir / "files"
         blobs = LocalBlobStore(root, signing_key=_signing_key(settings.data_dir))
     elif settings.files_bucket:
-        # Keys are made under user-uploads/, and the role may list only there.
-        blobs = S3BlobStore(clients.s3(), settings.files_bucket, list_prefix="user-uploads/")
+        from .storage.keys import KEY_FOLDER
+        from .storage.s3 import S3BlobStore
+
+        # Keys are made under KEY_FOLDER, and the role may list only there.
+        blobs = S3BlobStore(clients.s3(), settings.files_bucket, list_prefix=KEY_FOLDER)
     else:
         return None
     limits = FileLimits(
@@ -147,6 +159,7 @@ def _files(settings: Settings, clients: AwsClients | None, catalog: Catalog) -> 
         max_request_bytes=settings.files_max_request_bytes,
         max_link_seconds=settings.files_max_link_seconds,
         gc_grace_seconds=settings.files_gc_grace_seconds,
+        public=settings.files_public,
     )
     return FileService(blobs, limits, catalog, settings.db_schema)
 
@@ -235,6 +248,6 @@ def build_runtime(settings: Settings, *, database_url: str | None = None) -> Run
         super_admin_key=_super_admin_key(settings, clients),
         realtime=realtime,
         aws=clients,
-        files=_files(settings, clients, catalog),
+        file_service=partial(_files, settings, clients, catalog),
         realtime_slot=realtime_slot,
     )

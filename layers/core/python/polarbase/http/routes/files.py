@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.datastructures import UploadFile
 from starlette.responses import FileResponse, RedirectResponse, Response
-from starlette.types import Message
+from starlette.types import Message, Receive
 
 from ...auth import Principal, Scope
 from ...errors import InvalidInputError, PayloadTooLargeError, StorageUnavailableError
@@ -108,7 +108,7 @@ def files_router(runtime: Runtime) -> APIRouter:
         declared = request.headers.get("content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
             raise PayloadTooLargeError(f"body: larger than the limit of {limit} bytes")
-        request._receive = _limited(request.receive, limit)
+        request = Request(request.scope, _limited(request.receive, limit))
         # The parser's own bound is only against floods (the body size bounds them too): the
         # count is the service's rule, with its message.
         form = await request.form(max_files=1000, max_fields=1000)
@@ -161,7 +161,7 @@ def files_router(runtime: Runtime) -> APIRouter:
     async def direct(request: Request) -> Response:
         files = service()
         limit = files.limits.max_direct_bytes + _FORM_OVERHEAD
-        request._receive = _limited(request.receive, limit)
+        request = Request(request.scope, _limited(request.receive, limit))
         form = await request.form(max_files=1, max_fields=20)
         try:
             fields = {name: value for name, value in form.items() if isinstance(value, str)}
@@ -206,13 +206,10 @@ def files_router(runtime: Runtime) -> APIRouter:
         files = service()
         query = request.query_params
         if "signature" in query:  # a signed link: no key needed, the signature is checked
-            verify = getattr(files.blobs, "verify_download", None)
-            if verify is None:
-                raise InvalidInputError("signature: this store signs its own links")
-            verify(
-                key, query.get("expires", ""), query.get("signature", ""), name=query.get("name")
+            served = await files.serve_signed(
+                key, query.get("expires", ""), query.get("signature", ""), query.get("name")
             )
-            return _file_response(await files.serve(None, key))
+            return _file_response(served)
         acting = principal(request)
         if bool_param(query, "signed"):
             seconds = int_param(query, "expiresIn", _DEFAULT_LINK_SECONDS)
@@ -237,7 +234,7 @@ def static_router(runtime: Runtime) -> APIRouter:
     @router.get("/static/{key:path}", summary="A file, without a key (public mode only)")
     async def public_file(key: str) -> Response:
         files = runtime.files if runtime.files is not None else _unavailable()
-        return _file_response(await files.serve(None, key))
+        return _file_response(await files.serve_public(key))
 
     return router
 
@@ -280,12 +277,13 @@ def _absolute(request: Request, url: str) -> str:
     return str(request.base_url).rstrip("/") + prefix + url
 
 
-def _limited(receive: object, limit: int) -> object:
+def _limited(receive: Receive, limit: int) -> Receive:
+    """``receive`` that refuses a body past ``limit`` bytes (413), whatever its length said."""
     seen = 0
 
     async def bounded() -> Message:
         nonlocal seen
-        message: Message = await receive()  # type: ignore[operator]
+        message = await receive()
         seen += len(message.get("body", b""))
         if seen > limit:
             raise PayloadTooLargeError(f"body: larger than the limit of {limit} bytes")
