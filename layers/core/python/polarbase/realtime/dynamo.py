@@ -132,7 +132,39 @@ def _is_live(item: Item, now: float) -> bool:
     return float(item["expiresAt"]["N"]) > now
 
 
-class DynamoConnectionRegistry:
+class _DynamoTable:
+    """One table on a botocore client: its name, page size, retry policy and clock, and the
+    batched write both adapters use."""
+
+    def __init__(
+        self,
+        client: DynamoClient,
+        table_name: str,
+        *,
+        page_size: int | None = None,
+        max_attempts: int = 8,
+        backoff_seconds: float = 0.05,
+        clock: Clock = time.time,
+    ) -> None:
+        self.client = client
+        self.table_name = table_name
+        self.page_size = page_size
+        self.max_attempts = max_attempts
+        self.backoff_seconds = backoff_seconds
+        self.clock = clock
+
+    def _write(self, requests: Sequence[Item], action: str) -> None:
+        _write_batches(
+            self.client,
+            self.table_name,
+            requests,
+            action=action,
+            max_attempts=self.max_attempts,
+            backoff_seconds=self.backoff_seconds,
+        )
+
+
+class DynamoConnectionRegistry(_DynamoTable):
     """The open API Gateway connections and their subscriptions, in one DynamoDB table.
 
     ``subscribe`` and ``remove`` of a connection that is gone (removed, or past its lifetime)
@@ -157,18 +189,10 @@ class DynamoConnectionRegistry:
         table_name: str,
         *,
         lifetime_seconds: float = 7500,
-        page_size: int | None = None,
-        max_attempts: int = 8,
-        backoff_seconds: float = 0.05,
-        clock: Clock = time.time,
+        **options: Any,
     ) -> None:
-        self.client = client
-        self.table_name = table_name
+        super().__init__(client, table_name, **options)
         self.lifetime_seconds = lifetime_seconds
-        self.page_size = page_size
-        self.max_attempts = max_attempts
-        self.backoff_seconds = backoff_seconds
-        self.clock = clock
 
     def add(self, connection: StoredConnection) -> None:
         expires_at = math.ceil(connection.connected_at + self.lifetime_seconds)
@@ -247,16 +271,6 @@ class DynamoConnectionRegistry:
             request["Limit"] = self.page_size
         return _pages(self.client, "query", "read a connection", request)
 
-    def _write(self, requests: Sequence[Item], action: str) -> None:
-        _write_batches(
-            self.client,
-            self.table_name,
-            requests,
-            action=action,
-            max_attempts=self.max_attempts,
-            backoff_seconds=self.backoff_seconds,
-        )
-
 
 def _key(pk: str, sk: str) -> Item:
     return {"pk": {"S": pk}, "sk": {"S": sk}}
@@ -312,7 +326,7 @@ def _connection_from(items: Sequence[Item], now: float) -> StoredConnection | No
     )
 
 
-class DynamoEventLog:
+class DynamoEventLog(_DynamoTable):
     """The recent events of every table, in one DynamoDB table, for resuming connections.
 
     ``append`` is idempotent: an event is an item keyed by its table and position, so a drain
@@ -336,18 +350,10 @@ class DynamoEventLog:
         table_name: str,
         *,
         retention_seconds: float = 3600,
-        page_size: int | None = None,
-        max_attempts: int = 8,
-        backoff_seconds: float = 0.05,
-        clock: Clock = time.time,
+        **options: Any,
     ) -> None:
-        self.client = client
-        self.table_name = table_name
+        super().__init__(client, table_name, **options)
         self.retention_seconds = retention_seconds
-        self.page_size = page_size
-        self.max_attempts = max_attempts
-        self.backoff_seconds = backoff_seconds
-        self.clock = clock
 
     def append(self, events: Sequence[ChangeEvent]) -> None:
         expires_at = {"N": str(math.ceil(self.clock() + self.retention_seconds))}
@@ -364,14 +370,7 @@ class DynamoEventLog:
                 "commitTime": {"S": event.commit_time.isoformat()},
                 "expiresAt": expires_at,
             }
-        _write_batches(
-            self.client,
-            self.table_name,
-            [{"PutRequest": {"Item": item}} for item in items.values()],
-            action="keep events",
-            max_attempts=self.max_attempts,
-            backoff_seconds=self.backoff_seconds,
-        )
+        self._write([{"PutRequest": {"Item": item}} for item in items.values()], "keep events")
 
     def after(
         self, table: TableName, since: Position, limit: int

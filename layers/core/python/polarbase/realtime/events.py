@@ -10,7 +10,7 @@ from ..schema import TableName
 from .pgoutput import format_lsn
 from .values import encode_json
 
-__all__ = ["ChangeEvent", "InvalidPositionError", "Position", "Retained"]
+__all__ = ["ChangeEvent", "InvalidPositionError", "Position", "Retained", "matched_row"]
 
 _POSITION_LENGTH = 25
 
@@ -53,6 +53,16 @@ class Position(NamedTuple):
             raise InvalidPositionError(
                 "since: not a position PolarBase sent (expected 16 hex digits, '-', 8 hex digits)"
             ) from None
+
+
+def matched_row(
+    new: dict[str, Any] | None, old: dict[str, Any] | None, key: dict[str, Any] | None
+) -> dict[str, Any]:
+    """What a subscription's filter is matched against: the new row, or for a delete what is
+    known of the old one (the whole row with replica identity FULL, else its key)."""
+    if new is not None:
+        return new
+    return old if old is not None else (key or {})
 
 
 class Retained(NamedTuple):
@@ -107,11 +117,7 @@ class ChangeEvent:
 
     @property
     def row(self) -> dict[str, Any]:
-        """What a subscription's filter is matched against: the new row, or for a delete what
-        is known of the old one (the whole row with replica identity FULL, else its key)."""
-        if self.new is not None:
-            return self.new
-        return self.old if self.old is not None else (self.key or {})
+        return matched_row(self.new, self.old, self.key)
 
     @property
     def retained(self) -> Retained:

@@ -11,7 +11,7 @@ from ..catalog import Catalog
 from ..query.filter import parse_filter
 from ..query.match_filter import RowPredicate, compile_predicate
 from ..schema import TableName
-from .events import ChangeEvent
+from .events import ChangeEvent, matched_row
 from .protocol import ACTIONS, Subscribe
 
 __all__ = ["RealtimeService", "Subscription"]
@@ -40,7 +40,7 @@ class Subscription:
 
     def matches_payload(self, payload: Mapping[str, Any]) -> bool:
         """For an event kept as its payload (the AWS event log)."""
-        row = payload.get("new") or payload.get("old") or payload.get("key") or {}
+        row = matched_row(payload.get("new"), payload.get("old"), payload.get("key"))
         table = TableName(payload["schema"], payload["table"])
         return self.matches_change(table, payload["action"], row)
 
