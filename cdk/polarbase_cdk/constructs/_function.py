@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from aws_cdk import RemovalPolicy
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 
@@ -18,7 +20,7 @@ if TYPE_CHECKING:
     from aws_cdk import aws_ec2 as ec2
     from constructs import Construct
 
-__all__ = ["python_function"]
+__all__ = ["python_function", "run_on_schedule"]
 
 
 def python_function(
@@ -63,3 +65,24 @@ def python_function(
         security_groups=(list(security_groups) or None) if vpc is not None else None,
     )
     return function, log_group
+
+
+def run_on_schedule(
+    scope: Construct,
+    function: lambda_.Function,
+    *,
+    every: Duration,
+    description: str,
+    max_event_age: Duration | None = None,
+) -> events.Rule:
+    """Run ``function`` every ``every``, never retrying a run (the schedule's target, and the
+    asynchronous invoke): the next run finds whatever the failed one left. The rule is the
+    child ``Schedule`` of ``scope``."""
+    function.configure_async_invoke(retry_attempts=0, max_event_age=max_event_age)
+    return events.Rule(
+        scope,
+        "Schedule",
+        description=description,
+        schedule=events.Schedule.rate(every),
+        targets=[targets.LambdaFunction(function, retry_attempts=0)],
+    )

@@ -5,12 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from aws_cdk import Duration
-from aws_cdk import aws_events as events
-from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from polarbase_cdk.constructs._function import python_function
+from polarbase_cdk.constructs._function import python_function, run_on_schedule
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -79,11 +77,11 @@ class ChangeCapture(Construct):
             subnets=subnets,
             security_groups=security_groups,
         )
-        self.function.configure_async_invoke(retry_attempts=0, max_event_age=Duration.minutes(1))
-        self.schedule = events.Rule(
+        self.schedule = run_on_schedule(
             self,
-            "Schedule",
+            self.function,
+            every=interval or Duration.minutes(1),
             description="PolarBase realtime: drain changes made outside the API",
-            schedule=events.Schedule.rate(interval or Duration.minutes(1)),
-            targets=[targets.LambdaFunction(self.function, retry_attempts=0)],
+            # A wake-up older than a minute is stale: the next write or minute drains anyway.
+            max_event_age=Duration.minutes(1),
         )
