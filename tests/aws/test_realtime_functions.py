@@ -29,6 +29,7 @@ from polarbase.realtime.aws import AwsRealtime
 from polarbase.realtime.push import ManagementApiPoster
 from tests.fixtures.lambda_invoke import Context, LambdaInvokeServer
 from tests.fixtures.moto import FAKE_CREDENTIALS, REGION, moto_client
+from tests.fixtures.postgres import drop_slot
 from tests.fixtures.server import SUPER_ADMIN_KEY
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -101,13 +102,7 @@ def aws(
         for name in ("realtime", "changes"):
             module = modules[name]
             module.loop.run_until_complete(module.runtime.stop())
-        # The test database has room for ten slots: this one goes with the functions.
-        with psycopg.connect(database_url, autocommit=True) as connection:
-            connection.execute(
-                "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots "
-                "WHERE slot_name = %s",
-                [modules["changes"].runtime.settings.realtime_slot],
-            )
+        drop_slot(database_url, modules["changes"].runtime.settings.realtime_slot)
     sys.modules.pop("handler", None)
 
 
