@@ -99,7 +99,9 @@ def test_read_only_principal_gets_the_refusals_rest_gives(
             "delete": await _refusal(runtime.records.delete_records(principal, table, [1]))(),
             "drop": await _refusal(runtime.tables.delete_table(principal, table))(),
             "update_where": await _refusal(
-                runtime.records.update_where(principal, table, {"id": 1}, {"title": "y"})
+                runtime.records.update_where(
+                    principal, table, [{"where": {"id": 1}, "data": {"title": "y"}}]
+                )
             )(),
         }
 
@@ -255,7 +257,9 @@ def test_writes_that_change_nothing_are_not_announced(run_services):
                 await write
         await runtime.records.delete_records(principal, name, [999])
         await runtime.records.delete_where(principal, name, {"title": "nobody"})
-        await runtime.records.update_where(principal, name, {"title": "nobody"}, {"title": "y"})
+        await runtime.records.update_where(
+            principal, name, [{"where": {"title": "nobody"}, "data": {"title": "y"}}]
+        )
         # The original client's table editor sends its whole form even when nothing changed.
         await runtime.tables.update_table(
             principal,
@@ -290,7 +294,7 @@ def test_changes_by_filter_and_composite_keys_are_announced_with_their_keys(run_
         ]
         await runtime.records.create_records(principal, name, rows, bulk=True)
         updated = await runtime.records.update_where(
-            principal, name, {"region": "eu"}, {"label": "europe"}
+            principal, name, [{"where": {"region": "eu"}, "data": {"label": "europe"}}]
         )
         deleted = await runtime.records.delete_where(principal, name, {"code": 1})
         return heard, {"updated": orjson.loads(updated), "deleted": orjson.loads(deleted)}

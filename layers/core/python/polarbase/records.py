@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import orjson
+from psycopg import sql
 
 from .changes import ChangeAction
 from .errors import (
@@ -335,23 +336,81 @@ class RecordService:
         assert result is not None
         return result
 
-    async def update_where(self, principal: Principal, name: str, where: Any, data: Any) -> str:
-        """Update every record matching a WhereFilter (the MCP and agent path)."""
+    async def update_where(
+        self, principal: Principal, name: str, updates: Any, *, every_record: bool = False
+    ) -> str:
+        """Apply each ``{where, data}`` of ``updates`` to the records its WhereFilter matches,
+        all in one transaction (the MCP and agent path); ``{updatedCount, returning}``.
+
+        An update without a filter (or with an empty one) changes every record: refused unless
+        ``every_record`` (the door asked its caller to confirm).
+        """
         ref = self.writable(principal, name)
+        if not isinstance(updates, list) or not updates:
+            raise InvalidInputError("updates: must be a non-empty list of {where, data} objects")
+        self._check_size(len(updates), "updates")
+
+        def build(table: Table) -> list[Statement]:
+            statements: list[Statement] = []
+            for number, item in enumerate(updates):
+                where = f"updates[{number}]: " if len(updates) > 1 else ""
+                if not isinstance(item, dict) or "data" not in item:
+                    raise InvalidInputError(
+                        f'{where}each update must be {{"where": ..., "data": ...}}'
+                    )
+                node = parse_filter(item.get("where"), table)
+                params = Params()
+                if node is None and not every_record:
+                    raise InvalidInputError(
+                        f"{where}where: an update without a filter changes every record"
+                    )
+                condition = filter_condition(node, params) if node is not None else sql.SQL("TRUE")
+                changes = self._changes(table, table.key_column, item["data"], where)
+                statements.append(update_where_statement(table, changes, condition, params))
+            return statements
+
+        for attempt in (1, 2):
+            table = await self.catalog.table(ref)
+            try:
+                results = await self.writes.write_records_together(
+                    build(table), principal, ChangeAction.UPDATE
+                )
+            except SchemaChangedError:
+                self.catalog.forget(ref)
+                if attempt == 2:
+                    raise TableNotFoundError(ref.name) from None
+                continue
+            bodies = [orjson.loads(result) for result in results]
+            return orjson.dumps(
+                {
+                    "updatedCount": sum(body["updatedCount"] for body in bodies),
+                    "returning": [row for body in bodies for row in body["returning"]],
+                }
+            ).decode()
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def aggregate_records(self, principal: Principal, name: str, query: Any) -> str:
+        """Groups and aggregates (``{select, where, group, having, order, page, limit}``) as
+        ``{rows, pagination}``."""
+        from .query.aggregate import aggregate_statement, parse_aggregate
+
+        ref = self.readable(principal, name)
 
         def build(table: Table) -> Statement:
-            node = parse_filter(where, table)
-            if node is None:
-                raise InvalidInputError("where: an update needs a filter")
-            params = Params()
-            condition = filter_condition(node, params)
-            return update_where_statement(
-                table, self._changes(table, table.key_column, data, ""), condition, params
-            )
+            return aggregate_statement(parse_aggregate(query, table, max_limit=self.max_page_size))
 
-        result = await self._run(ref, build, (principal, ChangeAction.UPDATE))
+        result = await self._run(ref, build)
         assert result is not None
         return result
+
+    async def count_records(self, principal: Principal, name: str, where: Any = None) -> int:
+        """How many records match ``where`` (every record without one)."""
+        body = orjson.loads(
+            await self.aggregate_records(
+                principal, name, {"select": ["count(*) as count"], "where": where}
+            )
+        )
+        return int(body["rows"][0]["count"])
 
     async def delete_record(self, principal: Principal, name: str, record_id: Any) -> str:
         ref = self.writable(principal, name)

@@ -42,17 +42,37 @@ class WritePath:
         self, statement: Statement, principal: Principal, action: ChangeAction
     ) -> str:
         """Run a write statement built for ``statement.table``; its JSON result."""
-        table = statement.table
-        assert table is not None, "a write statement names its table"
         result = await self.database.fetch_text(statement)
         assert result is not None, "a write statement always returns its result"
+        await self._announce_records(statement, result, principal, action)
+        return result
+
+    async def write_records_together(
+        self, statements: Sequence[Statement], principal: Principal, action: ChangeAction
+    ) -> list[str]:
+        """Run several write statements in one transaction (all or none); their JSON results.
+        Each is announced once all have committed."""
+        results: list[str] = []
+        async with self.database.transaction() as connection:
+            for statement in statements:
+                result = await self.database.fetch_text_on(connection, statement)
+                assert result is not None, "a write statement always returns its result"
+                results.append(result)
+        for statement, result in zip(statements, results, strict=True):
+            await self._announce_records(statement, result, principal, action)
+        return results
+
+    async def _announce_records(
+        self, statement: Statement, result: str, principal: Principal, action: ChangeAction
+    ) -> None:
+        table = statement.table
+        assert table is not None, "a write statement names its table"
         if self.notifier.wants(action):
             change = Change(
                 table.ref, action, principal.actor, result=result, key_columns=table.primary_key
             )
             if change.count > 0:
                 await self.notifier.publish(change)
-        return result
 
     async def change_schema(
         self,

@@ -34,7 +34,12 @@ __all__ = ["DATA_PREFIX", "RESERVED_SEGMENTS", "DataApp"]
 DATA_PREFIX = "/rest/db/"
 # Segments under /rest/db that belong to the schema routes, not to a table.
 RESERVED_SEGMENTS = RESERVED_TABLE_NAMES
-_BULK_METHODS = {"bulk-create": "POST", "bulk-update": "PATCH", "bulk-delete": "POST"}
+_BULK_METHODS = {
+    "bulk-create": "POST",
+    "bulk-update": "PATCH",
+    "bulk-delete": "POST",
+    "aggregate": "POST",
+}
 _COUNT_MODES = ("exact", "estimated", "none")
 
 
@@ -100,9 +105,12 @@ class DataApp:
         if "/" in rest:
             raise NotFoundError(f"no route for {method} {DATA_PREFIX}{call.table}/{rest}")
         if _BULK_METHODS.get(rest) == method:
-            return {"bulk-create": self._bulk_create, "bulk-update": self._bulk_update}.get(
-                rest, self._bulk_delete
-            )
+            return {
+                "bulk-create": self._bulk_create,
+                "bulk-update": self._bulk_update,
+                "bulk-delete": self._bulk_delete,
+                "aggregate": self._aggregate,
+            }[rest]
         if method == "GET":
             return self._get
         if method == "PATCH":
@@ -170,6 +178,11 @@ class DataApp:
     async def _delete(self, call: _Call) -> str:
         principal = self._principal(call)
         return await self.records.delete_record(principal, call.table, call.rest)
+
+    async def _aggregate(self, call: _Call) -> str:
+        principal = self._principal(call)
+        self.records.readable(principal, call.table)
+        return await self.records.aggregate_records(principal, call.table, await self._body(call))
 
     async def _bulk_delete(self, call: _Call) -> str:
         principal, body = await self._writer_and_body(call)
