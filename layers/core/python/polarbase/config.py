@@ -175,6 +175,13 @@ class Settings:
     """S3 bucket holding the metadata SQLite file in the aws mode (required there)."""
     metadata_key: str = "polarbase/metadata.sqlite3"
     """Key of the metadata SQLite file in ``metadata_bucket``."""
+    audit_key: str = "polarbase/audit.sqlite3"
+    """Key of the audit log's SQLite file in ``metadata_bucket`` (a file of its own: tool calls
+    write it often, and the metadata file every function reads stays small and still)."""
+    audit_keep_entries: int = 20_000
+    """Most entries the audit log keeps; the oldest go first."""
+    confirm_seconds: float = 300.0
+    """How long a destructive MCP call's ``confirmToken`` stays valid."""
     cache_dir: Path = Path("/tmp/polarbase")  # noqa: S108 - Lambda's only writable directory
     """Where the aws mode keeps its local copy of the metadata file (Lambda's writable /tmp)."""
     database_secret_arn: str | None = None
@@ -206,6 +213,12 @@ class Settings:
         """The metadata SQLite file: the file itself locally, a synced copy in the aws mode."""
         directory = self.cache_dir if self.mode == "aws" else self.data_dir
         return directory / "metadata.sqlite3"
+
+    @property
+    def audit_path(self) -> Path:
+        """The audit log's SQLite file (a synced copy in the aws mode)."""
+        directory = self.cache_dir if self.mode == "aws" else self.data_dir
+        return directory / "audit.sqlite3"
 
     @property
     def postgres_data_dir(self) -> Path:

@@ -40,7 +40,8 @@ This module imports nothing from the web layer.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import psycopg
@@ -53,6 +54,7 @@ __all__ = [
     "BlobNotFoundError",
     "CheckViolationError",
     "ColumnNotFoundError",
+    "ConfirmationError",
     "ConflictError",
     "DatabaseUnavailableError",
     "DuplicateValueError",
@@ -79,6 +81,7 @@ __all__ = [
     "UnsupportedMediaTypeError",
     "describe_check",
     "translate_database_error",
+    "validation_message",
 ]
 
 
@@ -104,6 +107,13 @@ class InvalidFilterError(InvalidInputError):
     """A filter, sort, search or cursor could not be understood."""
 
     code = "invalid_filter"
+
+
+class ConfirmationError(InvalidInputError):
+    """A ``confirmToken`` that cannot confirm this call: unknown, used, expired, another key's,
+    or issued for other arguments."""
+
+    code = "confirmation_invalid"
 
 
 class InvalidFormulaError(InvalidInputError):
@@ -415,3 +425,22 @@ def translate_database_error(
 
 def _first_line(exc: psycopg.Error) -> str:
     return (exc.diag.message_primary or str(exc)).splitlines()[0]
+
+
+def validation_message(errors: Sequence[Mapping[str, Any]]) -> str:
+    """``<field path>: <problem>`` of the first failing field, as the original reports it.
+
+    ``errors`` as pydantic lists them (``ValidationError.errors()``, FastAPI's too).
+    """
+    if not errors:
+        return "invalid request data"
+    first = errors[0]
+    location = [str(part) for part in first.get("loc", ()) if part not in ("body", "query", "path")]
+    message = str(first.get("msg", "invalid value")).removeprefix("Value error, ")
+    if first.get("type") == "json_invalid":
+        return "body: not valid JSON"
+    if first.get("type") == "missing":
+        message = "is required"
+    if ": " in message and not location:
+        return message
+    return f"{'.'.join(location) or 'body'}: {message}"

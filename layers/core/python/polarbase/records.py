@@ -445,15 +445,20 @@ class RecordService:
         assert result is not None
         return result
 
-    async def delete_where(self, principal: Principal, name: str, where: Any) -> str:
+    async def delete_where(
+        self, principal: Principal, name: str, where: Any, *, every_record: bool = False
+    ) -> str:
+        """Delete the records a WhereFilter matches; without one (or with an empty one), every
+        record, only with ``every_record`` (the door asked its caller to confirm)."""
         ref = self.writable(principal, name)
 
         def build(table: Table) -> Statement:
             node = parse_filter(where, table)
-            if node is None:
-                raise InvalidInputError("where: a delete needs a filter")
+            if node is None and not every_record:
+                raise InvalidInputError("where: a delete without a filter removes every record")
             params = Params()
-            return delete_statement(table, filter_condition(node, params), params)
+            condition = filter_condition(node, params) if node is not None else sql.SQL("TRUE")
+            return delete_statement(table, condition, params)
 
         result = await self._run(ref, build, (principal, ChangeAction.DELETE))
         assert result is not None

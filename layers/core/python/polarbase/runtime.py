@@ -33,6 +33,7 @@ from .writes import WritePath
 
 if TYPE_CHECKING:
     from .files import FileService
+    from .metadata.audit import AuditLog
     from .realtime.local import LocalRealtime
     from .realtime.slot import ChangeSlot
     from .storage import BlobStore
@@ -63,6 +64,8 @@ class Runtime:
     """The AWS clients of the aws mode (None locally)."""
     file_service: Callable[[], FileService | None] = lambda: None
     """Builds the attachments' service; ``files`` calls it once, on first use."""
+    audit_log: Callable[[], AuditLog | None] = lambda: None
+    """Builds the audit log; ``audit`` calls it once, on first use."""
     realtime_slot: ChangeSlot | None = None
     """The replication slot the aws mode's changes function drains, reported by ``/health``."""
     started_at: float = field(default_factory=time.time)
@@ -74,6 +77,15 @@ class Runtime:
         """Attachments (None on AWS without a files bucket). Built on first use: a function's
         cold start that serves no file never imports the file service or its store."""
         return self.file_service()
+
+    @cached_property
+    def audit(self) -> AuditLog:
+        """The audit log of tool calls and their confirmation tokens, in a SQLite file of its
+        own. Built on first use: the REST function never opens it."""
+        log = self.audit_log()
+        assert log is not None, "the runtime was built without an audit log"
+        log.store.migrate()
+        return log
 
     async def start(self) -> None:
         """Open what can fail (database, metadata file); import time opens nothing.
@@ -100,19 +112,26 @@ class Runtime:
             await self.realtime.stop()
         await self.database.close()
         self.store.close()
+        if "audit" in self.__dict__:
+            self.audit.store.close()
         self.started = False
 
 
-def _metadata_sync(settings: Settings, clients: AwsClients | None) -> MetadataSync:
+def _metadata_sync(
+    settings: Settings, clients: AwsClients | None, key: str, path: Path
+) -> MetadataSync:
     if clients is None:
-        return LocalMetadataSync(settings.metadata_path)
+        return LocalMetadataSync(path)
     assert settings.metadata_bucket is not None  # Settings refuses the aws mode without one
-    return S3MetadataSync(
-        clients.s3(),
-        bucket=settings.metadata_bucket,
-        key=settings.metadata_key,
-        path=settings.metadata_path,
-    )
+    return S3MetadataSync(clients.s3(), bucket=settings.metadata_bucket, key=key, path=path)
+
+
+def _audit_log(settings: Settings, clients: AwsClients | None) -> AuditLog:
+    from .metadata.audit import AUDIT_MIGRATIONS, AuditLog
+
+    sync = _metadata_sync(settings, clients, settings.audit_key, settings.audit_path)
+    store = MetadataStore(sync, migrations=AUDIT_MIGRATIONS)
+    return AuditLog(store, keep_entries=settings.audit_keep_entries)
 
 
 def _database(settings: Settings, database_url: str | None, clients: AwsClients | None) -> Database:
@@ -210,7 +229,9 @@ def build_runtime(settings: Settings, *, database_url: str | None = None) -> Run
         else None
     )
     database = _database(settings, database_url, clients)
-    store = MetadataStore(_metadata_sync(settings, clients))
+    store = MetadataStore(
+        _metadata_sync(settings, clients, settings.metadata_key, settings.metadata_path)
+    )
     presentations = PresentationRepository(store)
     catalog = Catalog(database, store, presentations, SchemaCache(settings.schema_ttl_seconds))
     keys = KeyStore(store)
@@ -249,5 +270,6 @@ def build_runtime(settings: Settings, *, database_url: str | None = None) -> Run
         realtime=realtime,
         aws=clients,
         file_service=partial(_files, settings, clients, catalog),
+        audit_log=partial(_audit_log, settings, clients),
         realtime_slot=realtime_slot,
     )

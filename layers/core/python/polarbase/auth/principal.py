@@ -125,6 +125,6 @@ class Principal:
                 "access denied: a key limited to some tables cannot list every file"
             )
 
-    def check_super_admin(self) -> None:
+    def check_super_admin(self, what: str = "manage API keys") -> None:
         if not self.key.is_super_admin:
-            raise ScopeDeniedError("access denied: only the super admin key may manage API keys")
+            raise ScopeDeniedError(f"access denied: only the super admin key may {what}")

@@ -13,7 +13,14 @@ from .app import REST_PREFIX
 from .docs import docs_router
 from .errors import install_error_handlers
 from .openapi import finish_document
-from .routes import files_router, health_router, keys_router, static_router, tables_router
+from .routes import (
+    audit_router,
+    files_router,
+    health_router,
+    keys_router,
+    static_router,
+    tables_router,
+)
 
 if TYPE_CHECKING:
     from ..runtime import Runtime
@@ -50,6 +57,7 @@ def create_api(runtime: Runtime, *, manage_runtime: bool) -> FastAPI:
     api.include_router(keys_router(runtime))
     api.include_router(tables_router(runtime), prefix=REST_PREFIX)
     api.include_router(files_router(runtime), prefix=REST_PREFIX)
+    api.include_router(audit_router(runtime), prefix=REST_PREFIX)
     if runtime.settings.files_public:
         api.include_router(static_router(runtime))
 

@@ -14,6 +14,7 @@ from .errors import polarbase_error_response
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
+    from ..mcp.endpoint import McpEndpoint
     from ..runtime import Runtime
     from .realtime import RealtimeDoor
 
@@ -22,6 +23,7 @@ __all__ = ["REST_PREFIX", "PolarBaseApp", "StartMode", "create_app"]
 REST_PREFIX = "/rest"
 HEALTH_PATH = "/health"
 REALTIME_PATH = "/realtime"
+MCP_PATHS = ("/mcp/database", "/mcp/database/")
 
 
 StartMode = Literal["lifespan", "first-request", "caller"]
@@ -46,6 +48,7 @@ class PolarBaseApp:
         self.start_runtime = runtime if start_on_request else None
         self._api: FastAPI | None = None
         self._realtime: RealtimeDoor | None = None
+        self._mcp: McpEndpoint | None = None
 
     @property
     def realtime(self) -> RealtimeDoor:
@@ -59,6 +62,15 @@ class PolarBaseApp:
                 settings.realtime_max_connections,
             )
         return self._realtime
+
+    @property
+    def mcp(self) -> McpEndpoint:
+        """The MCP endpoint, built (and the SDK imported) by its first request."""
+        if self._mcp is None:
+            from ..mcp.endpoint import McpEndpoint
+
+            self._mcp = McpEndpoint(self.runtime)
+        return self._mcp
 
     @property
     def api(self) -> FastAPI:
@@ -90,6 +102,8 @@ class PolarBaseApp:
             scope["type"] == "http" and scope["path"] == REALTIME_PATH and scope["method"] == "GET"
         ):
             await self.realtime.events(scope, receive, send)
+        elif scope["type"] == "http" and scope["path"] in MCP_PATHS:
+            await self.mcp(scope, receive, send)
         else:
             await self.api(scope, receive, send)
 

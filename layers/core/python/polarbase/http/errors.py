@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
-from ..errors import MethodNotAllowedError, PolarBaseError, RateLimitedError
+from ..errors import (
+    MethodNotAllowedError,
+    PolarBaseError,
+    RateLimitedError,
+    validation_message,
+)
 from .responses import error_envelope
 
 if TYPE_CHECKING:
@@ -34,25 +38,6 @@ _STATUS_CODES = {
     413: "payload_too_large",
     422: "rule_violation",
 }
-
-
-def validation_message(errors: Sequence[Mapping[str, Any]]) -> str:
-    """``<field path>: <problem>`` of the first failing field, as the original reports it.
-
-    ``errors`` as pydantic lists them (``ValidationError.errors()``, FastAPI's too).
-    """
-    if not errors:
-        return "invalid request data"
-    first = errors[0]
-    location = [str(part) for part in first.get("loc", ()) if part not in ("body", "query", "path")]
-    message = str(first.get("msg", "invalid value")).removeprefix("Value error, ")
-    if first.get("type") == "json_invalid":
-        return "body: not valid JSON"
-    if first.get("type") == "missing":
-        message = "is required"
-    if ": " in message and not location:
-        return message
-    return f"{'.'.join(location) or 'body'}: {message}"
 
 
 def polarbase_error_response(error: PolarBaseError, method: str, path: str) -> Response:

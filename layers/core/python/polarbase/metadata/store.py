@@ -72,8 +72,15 @@ class MetadataStore:
         ('b',)
     """
 
-    def __init__(self, sync: MetadataSync, *, freshness_seconds: float = 0.25) -> None:
+    def __init__(
+        self,
+        sync: MetadataSync,
+        *,
+        freshness_seconds: float = 0.25,
+        migrations: tuple[str, ...] = _MIGRATIONS,
+    ) -> None:
         self.sync = sync
+        self.migrations = migrations
         self.freshness_seconds = freshness_seconds
         self._reader: sqlite3.Connection | None = None
         self._own_writes = 0
@@ -88,7 +95,7 @@ class MetadataStore:
 
         def upgrade(db: sqlite3.Connection) -> None:
             (version,) = db.execute("PRAGMA user_version").fetchone()
-            for number, script in enumerate(_MIGRATIONS[version:], start=version + 1):
+            for number, script in enumerate(self.migrations[version:], start=version + 1):
                 for statement in script.split(";"):
                     if statement.strip():
                         db.execute(statement)

@@ -1,0 +1,1 @@
+"""The remote MCP endpoint of the database: tools, resources and a prompt for AI clients."""

@@ -1,0 +1,225 @@
+"""The audit log of tool calls, and the single-use tokens that confirm destructive ones.
+
+Both live in a SQLite file of their own, synced like the metadata file (locally on disk, on AWS
+in the metadata bucket). Tool calls write it on every call: kept apart, the metadata file that
+every function downloads and every cache is keyed on stays small and changes only when keys,
+tables or layouts do.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import sqlite3
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+
+from ..errors import ConfirmationError
+from .store import MetadataStore
+
+__all__ = ["AUDIT_MIGRATIONS", "AuditEntry", "AuditLog"]
+
+AUDIT_MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        key_id TEXT NOT NULL,
+        key_name TEXT NOT NULL,
+        door TEXT NOT NULL,
+        tool TEXT NOT NULL,
+        arguments TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        message TEXT,
+        affected INTEGER,
+        duration_ms REAL
+    );
+    CREATE INDEX audit_log_key ON audit_log (key_id, id);
+    CREATE INDEX audit_log_tool ON audit_log (tool, id);
+    CREATE TABLE confirmations (
+        token_hash TEXT PRIMARY KEY,
+        key_id TEXT NOT NULL,
+        tool TEXT NOT NULL,
+        arguments_hash TEXT NOT NULL,
+        expires_at REAL NOT NULL,
+        used_at REAL
+    );
+    """,
+)
+# Arguments are kept for what they say, not as a backup of the data: long ones are cut.
+MAX_ARGUMENTS_CHARS = 4000
+_COLUMNS = (
+    "id, at, key_id, key_name, door, tool, arguments, outcome, message, affected, duration_ms"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One tool call: who, which tool with what, and how it ended."""
+
+    key_id: int | str
+    key_name: str
+    door: str
+    tool: str
+    arguments: Any
+    outcome: str
+    """``ok``, ``error``, ``denied`` or ``confirmation_required``."""
+    message: str | None = None
+    affected: int | None = None
+    duration_ms: float | None = None
+
+
+def arguments_hash(tool: str, arguments: Any) -> str:
+    """A digest of a call's exact arguments (key order does not matter)."""
+    canonical = orjson.dumps([tool, arguments], option=orjson.OPT_SORT_KEYS)
+    return hashlib.sha256(canonical).hexdigest()
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class AuditLog:
+    """Writes and reads the audit log, and issues and redeems confirmation tokens.
+
+    Example:
+        >>> log.record(AuditEntry(3, "ci", "mcp", "queryRecords", {...}, "ok", affected=50))
+        >>> token = log.issue(3, "deleteTable", arguments_hash("deleteTable", {...}), 300)
+        >>> log.redeem(token, 3, "deleteTable", arguments_hash("deleteTable", {...}))
+    """
+
+    def __init__(self, store: MetadataStore, *, keep_entries: int) -> None:
+        self.store = store
+        self.keep_entries = keep_entries
+
+    def record(self, entry: AuditEntry) -> None:
+        text = orjson.dumps(entry.arguments, default=str).decode()
+        if len(text) > MAX_ARGUMENTS_CHARS:
+            text = text[:MAX_ARGUMENTS_CHARS] + "…"
+        at = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        row = (
+            at,
+            str(entry.key_id),
+            entry.key_name,
+            entry.door,
+            entry.tool,
+            text,
+            entry.outcome,
+            entry.message,
+            entry.affected,
+            entry.duration_ms,
+        )
+        keep = self.keep_entries
+
+        def insert(db: sqlite3.Connection) -> None:
+            cursor = db.execute(
+                "INSERT INTO audit_log (at, key_id, key_name, door, tool, arguments, outcome, "
+                "message, affected, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                row,
+            )
+            newest = cursor.lastrowid or 0
+            if newest % 100 == 0:  # trimmed now and then, not on every call
+                db.execute("DELETE FROM audit_log WHERE id <= ?", (newest - keep,))
+
+        self.store.write(insert)
+
+    def entries(
+        self,
+        *,
+        key_id: str | None = None,
+        tool: str | None = None,
+        limit: int = 50,
+        before: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """The newest entries first, optionally of one key or tool; ``before`` an entry id."""
+        conditions: list[str] = []
+        values: list[Any] = []
+        if key_id is not None:
+            conditions.append("key_id = ?")
+            values.append(key_id)
+        if tool is not None:
+            conditions.append("tool = ?")
+            values.append(tool)
+        if before is not None:
+            conditions.append("id < ?")
+            values.append(before)
+        where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+        query = f"SELECT {_COLUMNS} FROM audit_log {where} ORDER BY id DESC LIMIT ?"  # noqa: S608 - fixed text; values are parameters
+        rows = self.store.read(lambda db: db.execute(query, (*values, limit)).fetchall())
+        return [_entry_document(row) for row in rows]
+
+    def issue(self, key_id: int | str, tool: str, digest: str, ttl_seconds: float) -> str:
+        """A new single-use token for this key, tool and arguments digest."""
+        token = "ct_" + secrets.token_urlsafe(24)
+        now = time.time()
+        row = (_token_hash(token), str(key_id), tool, digest, now + ttl_seconds)
+
+        def insert(db: sqlite3.Connection) -> None:
+            db.execute("DELETE FROM confirmations WHERE expires_at < ?", (now - 3600,))
+            db.execute(
+                "INSERT INTO confirmations (token_hash, key_id, tool, arguments_hash, expires_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                row,
+            )
+
+        self.store.write(insert)
+        return token
+
+    def redeem(self, token: str, key_id: int | str, tool: str, digest: str) -> None:
+        """Use ``token`` up; ConfirmationError says why it cannot confirm this call."""
+        token_hash = _token_hash(token)
+        now = time.time()
+
+        def use(db: sqlite3.Connection) -> str | None:
+            row = db.execute(
+                "SELECT key_id, tool, arguments_hash, expires_at, used_at FROM confirmations "
+                "WHERE token_hash = ?",
+                (token_hash,),
+            ).fetchone()
+            if row is None:
+                return "confirmToken: not a token this server issued"
+            owner, issued_for, issued_digest, expires_at, used_at = row
+            if owner != str(key_id):
+                return "confirmToken: issued to another API key"
+            if used_at is not None:
+                return "confirmToken: already used; call again without it for a new one"
+            if expires_at < now:
+                return "confirmToken: expired; call again without it for a new one"
+            if issued_for != tool or issued_digest != digest:
+                return (
+                    "confirmToken: issued for other arguments; a token confirms exactly the "
+                    "call it was issued for"
+                )
+            db.execute(
+                "UPDATE confirmations SET used_at = ? WHERE token_hash = ?", (now, token_hash)
+            )
+            return None
+
+        problem = self.store.write(use)
+        if problem is not None:
+            raise ConfirmationError(problem)
+
+
+def _entry_document(row: tuple[Any, ...]) -> dict[str, Any]:
+    (entry_id, at, key_id, key_name, door, tool, arguments, outcome, message, affected, ms) = row
+    try:
+        decoded: Any = orjson.loads(arguments)
+    except orjson.JSONDecodeError:
+        decoded = arguments  # cut short when it was stored
+    return {
+        "id": entry_id,
+        "at": at,
+        "keyId": key_id,
+        "keyName": key_name,
+        "door": door,
+        "tool": tool,
+        "arguments": decoded,
+        "outcome": outcome,
+        "message": message,
+        "affected": affected,
+        "durationMs": ms,
+    }
