@@ -24,6 +24,7 @@ from aws_cdk.assertions import Template
 from polarbase_cdk import ApiStack, StatefulStack
 
 __all__ = [
+    "AUDIT_KEY",
     "EXISTING_SECRET_ARN",
     "METADATA_KEY",
     "REGION",
@@ -42,6 +43,7 @@ ROOT = Path(__file__).resolve().parents[2]
 REGION = "eu-west-1"
 EXISTING_SECRET_ARN = f"arn:aws:secretsmanager:{REGION}:123456789012:secret:polarbase-db-AbCdEf"
 METADATA_KEY = "polarbase/metadata.sqlite3"
+AUDIT_KEY = "polarbase/audit.sqlite3"
 
 
 @dataclass(frozen=True)

@@ -120,6 +120,17 @@ def test_the_trimmed_model_is_botocores_own_less_other_operations_and_documentat
     }
 
 
+@pytest.mark.parametrize("service", sorted(OPERATIONS))
+def test_the_endpoint_rules_are_botocores_own(trimmed: Path, service: str) -> None:
+    from botocore.loaders import Loader
+
+    version = json.loads((trimmed / "manifest.json").read_text())["services"][service]
+    name = f"{service}/{version}/endpoint-rule-set-1"
+    rules = json.loads((trimmed / f"{name}.json").read_text())
+
+    assert rules == Loader().load_data(name)
+
+
 @pytest.mark.parametrize("region", ["us-east-1", "eu-west-1", "cn-north-1", "us-gov-west-1"])
 def test_every_client_resolves_its_endpoint_as_with_botocores_own_data(
     trimmed: Path, aws_environment: None, region: str

@@ -17,6 +17,7 @@ from aws_cdk.assertions import Match
 from polarbase_cdk import PINNED_LOGICAL_IDS, PYTHON_VERSION
 from polarbase_cdk.constructs import Database, Layers
 from tests.aws.cdk_templates import (
+    AUDIT_KEY,
     EXISTING_SECRET_ARN,
     METADATA_KEY,
     ROOT,
@@ -73,11 +74,19 @@ def test_existing_database_creates_no_database_no_vpc_and_no_database_secret(
     existing.api.resource_properties_count_is("AWS::ApiGatewayV2::Api", {"ProtocolType": "HTTP"}, 1)
 
 
-def test_every_route_goes_to_the_rest_function_with_payload_v2(created: Templates) -> None:
+def test_every_route_but_mcp_goes_to_the_rest_function_with_payload_v2(
+    created: Templates,
+) -> None:
     function_id, _ = function_of(created.api, "polarbase-rest")
     http_api_id, _ = http_api(created)
     (integration_id,) = created.api.find_resources(
-        "AWS::ApiGatewayV2::Integration", {"Properties": {"ApiId": {"Ref": http_api_id}}}
+        "AWS::ApiGatewayV2::Integration",
+        {
+            "Properties": {
+                "ApiId": {"Ref": http_api_id},
+                "IntegrationUri": {"Fn::GetAtt": [function_id, "Arn"]},
+            }
+        },
     )
     created.api.has_resource_properties(
         "AWS::ApiGatewayV2::Integration",
@@ -95,8 +104,9 @@ def test_every_route_goes_to_the_rest_function_with_payload_v2(created: Template
             "Target": {"Fn::Join": ["", ["integrations/", {"Ref": integration_id}]]},
         },
     )
+    # $default, and POST, GET and DELETE /mcp/database (to the MCP function: test_cdk_mcp.py)
     created.api.resource_properties_count_is(
-        "AWS::ApiGatewayV2::Route", {"ApiId": {"Ref": http_api_id}}, 1
+        "AWS::ApiGatewayV2::Route", {"ApiId": {"Ref": http_api_id}}, 4
     )
     created.api.has_resource_properties(
         "AWS::ApiGatewayV2::Stage",
@@ -280,7 +290,11 @@ def test_functions_may_touch_no_other_metadata_object_and_delete_none(created: T
     bucket_arn = import_of(
         created.stateful, {"Fn::GetAtt": [PINNED_LOGICAL_IDS["metadata_bucket"], "Arn"]}
     )
-    metadata = [bucket_arn, {"Fn::Join": ["", [bucket_arn, f"/{METADATA_KEY}"]]}]
+    metadata = [
+        bucket_arn,
+        {"Fn::Join": ["", [bucket_arn, f"/{METADATA_KEY}"]]},
+        {"Fn::Join": ["", [bucket_arn, f"/{AUDIT_KEY}"]]},
+    ]
     # The attachments' own statements are checked in test_cdk_files.py.
     attachments_arn = import_of(
         created.stateful, {"Fn::GetAtt": [PINNED_LOGICAL_IDS["attachments_bucket"], "Arn"]}

@@ -260,6 +260,7 @@ def test_files_function_environment_is_the_rest_functions_base_and_the_bucket(
     )
     assert files["Properties"]["Environment"]["Variables"] == {
         "POLARBASE_MODE": "aws",
+        "POLARBASE_AUDIT_KEY": "polarbase/audit.sqlite3",
         "POLARBASE_METADATA_BUCKET": import_of(
             chosen.stateful, {"Ref": PINNED_LOGICAL_IDS["metadata_bucket"]}
         ),

@@ -261,7 +261,7 @@ def test_the_api_stack_has_the_rest_websocket_changes_poster_and_files_functions
         f["Properties"]["Environment"]["Variables"]["POWERTOOLS_SERVICE_NAME"]
         for f in functions.values()
     )
-    assert services == sorted([REST, WEBSOCKET, CHANGES, POSTER, FILES])
+    assert services == sorted([REST, WEBSOCKET, CHANGES, POSTER, FILES, "polarbase-mcp"])
 
 
 def test_with_an_existing_database_no_function_is_in_a_vpc(existing: Templates) -> None:

@@ -6,6 +6,7 @@ from polarbase_cdk.constructs.change_capture import ChangeCapture
 from polarbase_cdk.constructs.connection_poster import ConnectionPoster
 from polarbase_cdk.constructs.database import Database
 from polarbase_cdk.constructs.layers import Layers
+from polarbase_cdk.constructs.mcp_function import McpFunction
 from polarbase_cdk.constructs.metadata_bucket import MetadataBucket
 from polarbase_cdk.constructs.network import Network
 from polarbase_cdk.constructs.realtime_tables import RealtimeTables
@@ -20,6 +21,7 @@ __all__ = [
     "ConnectionPoster",
     "Database",
     "Layers",
+    "McpFunction",
     "MetadataBucket",
     "Network",
     "RealtimeTables",
@@ -28,5 +30,5 @@ __all__ = [
     "WebSocketApi",
 ]
 
-# Later issues add one module each here: Mcp and Agent (their own functions, so their imports
-# stay off the REST path), StaticSite (S3 + CloudFront).
+# Later issues add one module each here: Agent (its own function, so its imports stay off the
+# REST path), StaticSite (S3 + CloudFront).

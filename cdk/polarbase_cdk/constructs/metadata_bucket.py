@@ -21,6 +21,8 @@ class MetadataBucket(Construct):
     Attributes:
         bucket: the bucket.
         metadata_key: the object key of the metadata file; grants are limited to it.
+        audit_key: the object key of the audit log's file (MCP tool calls), apart from the
+            metadata so that writing it on every call never touches what every function reads.
 
     Example:
         >>> metadata = MetadataBucket(stack, "Metadata")  # doctest: +SKIP
@@ -33,12 +35,14 @@ class MetadataBucket(Construct):
         construct_id: str,
         *,
         metadata_key: str = "polarbase/metadata.sqlite3",
+        audit_key: str = "polarbase/audit.sqlite3",
         noncurrent_version_days: int = 30,
         noncurrent_versions_kept: int = 20,
         removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
     ) -> None:
         super().__init__(scope, construct_id)
         self.metadata_key = metadata_key
+        self.audit_key = audit_key
         self.bucket = s3.Bucket(
             self,
             "Bucket",

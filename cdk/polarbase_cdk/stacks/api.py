@@ -11,6 +11,7 @@ from polarbase_cdk.constructs import (
     ChangeCapture,
     ConnectionPoster,
     Layers,
+    McpFunction,
     RestApi,
     WebSocketApi,
 )
@@ -51,6 +52,8 @@ reach."""
 FILES_BUCKET = "POLARBASE_FILES_BUCKET"
 """The attachments bucket, for the REST function (uploads, downloads, presigned URLs) and the files
 function (deleting files no record references)."""
+AUDIT_KEY = "POLARBASE_AUDIT_KEY"
+"""The audit log's object in the metadata bucket: written by the MCP function, read by REST."""
 CORS_ORIGINS = "POLARBASE_CORS_ORIGINS"
 """The REST function's comma-separated CORS origins: the same the attachments bucket allows."""
 FILES_OBJECT_ACTIONS = ("s3:PutObject", "s3:GetObject", "s3:DeleteObject")
@@ -178,6 +181,30 @@ class ApiStack(Stack):
         )
         realtime.events.grant_write_data(changes.function)
 
+        # MCP: its own function on the REST API's HTTP API. It reads the metadata (keys, UI
+        # names) and writes the audit log; it changes tables and records as REST does, so it
+        # starts the changes function after a write too.
+        mcp = McpFunction(
+            self,
+            "Mcp",
+            http_api=rest.http_api,
+            code_path=functions_path / "mcp",
+            layers=layers.all,
+            environment={
+                **self._function_environment(service="polarbase-mcp"),
+                CHANGES_FUNCTION: changes.function.function_name,
+            },
+            **in_vpc,
+        )
+        metadata.bucket.grant_read(mcp.function, metadata.metadata_key)
+        metadata.bucket.grant_put(mcp.function, metadata.metadata_key)
+        metadata.bucket.grant_read(mcp.function, metadata.audit_key)
+        metadata.bucket.grant_put(mcp.function, metadata.audit_key)
+        # The super admin reads the audit log through the REST function (GET /rest/audit).
+        metadata.bucket.grant_read(rest.function, metadata.audit_key)
+        changes.function.grant_invoke(mcp.function)
+        self._grant_secrets(mcp.function)
+
         # Presigned POSTs and GETs are signed by the REST function's role: these grants are also
         # all a browser holding one may do.
         attachments.grant_objects(rest.function, *FILES_OBJECT_ACTIONS)
@@ -221,6 +248,12 @@ class ApiStack(Stack):
         CfnOutput(self, "RestApiUrl", value=rest.url, description="PolarBase REST API URL")
         CfnOutput(
             self,
+            "McpUrl",
+            value=mcp.url,
+            description="PolarBase MCP endpoint (Streamable HTTP; the key in the x-api-key header)",
+        )
+        CfnOutput(
+            self,
             "WebSocketUrl",
             value=websocket.url,
             description="PolarBase realtime WebSocket URL (wss://; the key in ?x-api-key=)",
@@ -240,7 +273,7 @@ class ApiStack(Stack):
 
         # Later issues add their functions and APIs here, each on `layers.all` with
         # `_function_environment` and the grants it needs, and each with a CfnOutput for its URL:
-        # - Mcp and Agent: their own functions and routes, so their imports never reach REST.
+        # - Agent: its own function and routes, so its imports never reach REST.
         # - StaticSite: the web UI on S3 + CloudFront, with the API URLs in its config.
 
     def _grant_secrets(self, function: lambda_.IFunction) -> None:
@@ -254,6 +287,7 @@ class ApiStack(Stack):
             "POLARBASE_MODE": "aws",
             "POLARBASE_METADATA_BUCKET": self._metadata.bucket.bucket_name,
             "POLARBASE_METADATA_KEY": self._metadata.metadata_key,
+            AUDIT_KEY: self._metadata.audit_key,
             "POLARBASE_DATABASE_SECRET_ARN": self._database.secret.secret_arn,
             "POLARBASE_SUPER_ADMIN_KEY_SECRET_ARN": self._super_admin_key.secret.secret_arn,
             "POLARBASE_AWS_REGION": self.region,
