@@ -25,13 +25,13 @@ SIZE = 5 * 1024 * 1024
 RUNS = 30
 
 
-def _port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
 
 
-def _serve(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
+def serve_polarbase(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("POLARBASE_")}
     env |= {"POLARBASE_SUPER_ADMIN_KEY": KEY, "POLARBASE_REALTIME": "false"}
     command = [sys.executable, "-m", "polarbase.local.cli", "serve", "--port", str(port)]
@@ -82,8 +82,8 @@ def measure(base_url: str) -> tuple[list[float], list[float]]:
 def main() -> None:
     check = cpu_check_ms()
     with tempfile.TemporaryDirectory(prefix="bench-files-") as directory:
-        port = _port()
-        server = _serve(Path(directory) / "data", port)
+        port = free_port()
+        server = serve_polarbase(Path(directory) / "data", port)
         try:
             uploads, downloads = measure(f"http://127.0.0.1:{port}")
         finally:

@@ -164,10 +164,11 @@ def test_a_result_is_structured_and_fenced_json_text_that_a_row_cannot_close(
     data = structured(first)
     assert data["rows"][0]["title"] == trick
     text = first.content[0].text
-    opening = re.search(r"<(untrusted-data-[0-9a-f]{16,})>", text)
+    opening = re.search(r"^<(untrusted-data-[0-9a-f]{16,})>$", text, re.MULTILINE)
     assert opening is not None, text
     boundary = opening[1]
     assert "not instructions" in text[: opening.start()]
+    assert f"<{boundary}>" in text[: opening.start()]  # the preamble names the boundary
     assert text.count(f"</{boundary}>") == 1
     assert text.rstrip().endswith(f"</{boundary}>")
     inside = text[opening.end() : text.rindex(f"</{boundary}>")]
@@ -203,7 +204,8 @@ def test_find_table_with_and_without_its_schema(mcp_url, people):
     assert columns["name"]["presentation"]["uiName"] == "Full name"
     assert all("metadata" not in column for column in full["schema"])
     assert "schema" not in bare
-    assert bare["name"] == people and bare["comment"] == "people for the MCP tests"
+    assert bare["name"] == people
+    assert bare["comment"] == "people for the MCP tests"
     assert default == full
 
 
@@ -358,7 +360,7 @@ def test_aggregate_records_groups_filters_groups_in_both_having_forms_and_orders
         ("insertRecords", {"records": [{"height": 3}]}, ["height"]),
         ("updateRecords", {"updates": [{"where": {"id": 1}, "data": {"age": "x"}}]}, ["age"]),
         ("deleteRecords", {"where": {"height": 3}}, ["height"]),
-        ("createColumn", {"column": {"name": "n2", "dataType": "decimal"}}, ["decimal"]),
+        ("createColumn", {"column": {"name": "n2", "dataType": "decimal"}}, ["dataType"]),
         ("updateColumn", {"columnName": "height", "column": {"nullable": False}}, ["height"]),
         ("deleteColumn", {"columnName": "height"}, ["height"]),
         ("deleteIndex", {"indexName": "no_such_index"}, ["no_such_index"]),
@@ -371,7 +373,9 @@ def test_a_failure_is_a_tool_error_naming_the_problem(mcp_url, people, api, tool
     result = call(mcp_url, tool, arguments)
     failed(result, *words)
     assert len(rows_of(api, people)) == len(PEOPLE)
-    assert "height" not in schema_of(api, people) and "n2" not in schema_of(api, people)
+    columns = schema_of(api, people)
+    assert "height" not in columns
+    assert "n2" not in columns
 
 
 # --- schema tools -------------------------------------------------------------------------------
@@ -561,7 +565,8 @@ def test_delete_column_drops_it_once_confirmed(mcp_url, make_table, api):
     result = confirmed(mcp_url, "deleteColumn", {"tableName": table, "columnName": "gone"})
     assert result["status"] == "success"
     columns = schema_of(api, table)
-    assert "gone" not in columns and "keep" in columns
+    assert "gone" not in columns
+    assert "keep" in columns
 
 
 def test_create_and_delete_an_index(mcp_url, make_table, api):
@@ -754,8 +759,10 @@ def test_table_names_complete_in_both_templates(mcp_url, people, make_table):
         ]
 
     exact, common, nothing = run_mcp(mcp_url, SUPER_ADMIN_KEY, scenario)
-    assert people in exact and all(name.startswith(prefix) for name in exact)
-    assert people in common and other not in common
+    assert people in exact
+    assert all(name.startswith(prefix) for name in exact)
+    assert people in common
+    assert other not in common
     assert nothing == []
 
 

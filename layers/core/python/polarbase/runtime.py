@@ -113,6 +113,7 @@ class Runtime:
         await self.database.close()
         self.store.close()
         if "audit" in self.__dict__:
+            self.audit.flush()
             self.audit.store.close()
         self.started = False
 
@@ -131,7 +132,10 @@ def _audit_log(settings: Settings, clients: AwsClients | None) -> AuditLog:
 
     sync = _metadata_sync(settings, clients, settings.audit_key, settings.audit_path)
     store = MetadataStore(sync, migrations=AUDIT_MIGRATIONS)
-    return AuditLog(store, keep_entries=settings.audit_keep_entries)
+    # A server writes entries behind its answers; a function must write before it answers.
+    return AuditLog(
+        store, keep_entries=settings.audit_keep_entries, deferred=settings.mode == "local"
+    )
 
 
 def _database(settings: Settings, database_url: str | None, clients: AwsClients | None) -> Database:

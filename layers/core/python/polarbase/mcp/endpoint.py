@@ -38,10 +38,11 @@ _SECURITY = TransportSecuritySettings(enable_dns_rebinding_protection=False)
 class McpEndpoint:
     """The ASGI app of ``/mcp/database``.
 
-    A fresh stateless session manager serves each request (about a millisecond): the SDK's
-    manager runs inside a task group that must be entered and left by one task, which a Lambda
-    invocation (Mangum, no lifespan) cannot keep open across requests, and a stateless manager
-    holds nothing worth keeping.
+    A fresh stateless session manager serves each request: the SDK's manager runs inside a task
+    group that must be entered and left by one task, which a Lambda invocation (Mangum, no
+    lifespan) cannot keep open across requests, and a stateless manager holds nothing worth
+    keeping. One kept by a server's lifespan would save 0.6 ms a request (bench/RESULTS.md), but
+    the lifespan would then import the SDK, a second of a server's start on this machine.
     """
 
     def __init__(self, runtime: Runtime) -> None:
@@ -61,13 +62,16 @@ class McpEndpoint:
             response = polarbase_error_response(error, scope["method"], scope["path"])
             await response(scope, receive, send)
             return
-        state = {**scope.get("state", {}), PRINCIPAL_STATE: principal}
-        manager = StreamableHTTPSessionManager(
+        scope = {**scope, "state": {**scope.get("state", {}), PRINCIPAL_STATE: principal}}
+        manager = self._new_manager()
+        async with manager.run():
+            await manager.handle_request(scope, receive, send)
+
+    def _new_manager(self) -> StreamableHTTPSessionManager:
+        return StreamableHTTPSessionManager(
             app=self.server,
             json_response=True,
             stateless=True,
             security_settings=_SECURITY,
             max_request_body_size=self.body_limit,
         )
-        async with manager.run():
-            await manager.handle_request({**scope, "state": state}, receive, send)

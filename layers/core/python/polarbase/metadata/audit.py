@@ -9,8 +9,10 @@ tables or layouts do.
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 import sqlite3
+import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,6 +24,8 @@ from ..errors import ConfirmationError
 from .store import MetadataStore
 
 __all__ = ["AUDIT_MIGRATIONS", "AuditEntry", "AuditLog"]
+
+_log = logging.getLogger("polarbase.audit")
 
 AUDIT_MIGRATIONS: tuple[str, ...] = (
     """
@@ -86,15 +90,27 @@ def _token_hash(token: str) -> str:
 class AuditLog:
     """Writes and reads the audit log, and issues and redeems confirmation tokens.
 
+    With ``deferred`` (a long-running server), entries are written by a thread of their own, in
+    batches of what arrived meanwhile: a tool call does not wait for the file's sync to disk
+    (about a millisecond each on this machine), and a burst of calls shares one transaction.
+    Reading the log first writes what is pending, so it always shows every call answered so
+    far; ``flush`` waits for the writer (the server calls it when it stops). A function cannot
+    work after it answered, so on AWS each entry is written before the call's answer.
+
     Example:
         >>> log.record(AuditEntry(3, "ci", "mcp", "queryRecords", {...}, "ok", affected=50))
         >>> token = log.issue(3, "deleteTable", arguments_hash("deleteTable", {...}), 300)
         >>> log.redeem(token, 3, "deleteTable", arguments_hash("deleteTable", {...}))
     """
 
-    def __init__(self, store: MetadataStore, *, keep_entries: int) -> None:
+    def __init__(self, store: MetadataStore, *, keep_entries: int, deferred: bool = False) -> None:
         self.store = store
         self.keep_entries = keep_entries
+        self.deferred = deferred
+        self._pending: list[tuple[Any, ...]] = []
+        self._condition = threading.Condition()
+        self._writing = False
+        self._writer: threading.Thread | None = None
 
     def record(self, entry: AuditEntry) -> None:
         text = orjson.dumps(entry.arguments, default=str).decode()
@@ -113,19 +129,59 @@ class AuditLog:
             entry.affected,
             entry.duration_ms,
         )
+        if not self.deferred:
+            self._write([row])
+            return
+        with self._condition:
+            self._pending.append(row)
+            if self._writer is None:
+                self._writer = threading.Thread(
+                    target=self._write_pending, name="polarbase-audit", daemon=True
+                )
+                self._writer.start()
+            self._condition.notify_all()
+
+    def _write(self, rows: list[tuple[Any, ...]]) -> None:
         keep = self.keep_entries
 
         def insert(db: sqlite3.Connection) -> None:
-            cursor = db.execute(
+            db.executemany(
                 "INSERT INTO audit_log (at, key_id, key_name, door, tool, arguments, outcome, "
                 "message, affected, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                row,
+                rows,
             )
-            newest = cursor.lastrowid or 0
-            if newest % 100 == 0:  # trimmed now and then, not on every call
+            (newest,) = db.execute("SELECT max(id) FROM audit_log").fetchone()
+            # Trimmed now and then (every hundred entries), not on every call.
+            if newest // 100 != (newest - len(rows)) // 100:
                 db.execute("DELETE FROM audit_log WHERE id <= ?", (newest - keep,))
 
         self.store.write(insert)
+
+    def _write_pending(self) -> None:
+        while True:
+            with self._condition:
+                while not self._pending:
+                    self._condition.wait()
+                rows, self._pending = self._pending, []
+                self._writing = True
+            try:
+                self._write(rows)
+            except Exception:  # logged; the writer lives on for the next entries
+                _log.exception("could not write %d audit entries", len(rows))
+            finally:
+                with self._condition:
+                    self._writing = False
+                    self._condition.notify_all()
+
+    def flush(self, timeout: float = 10.0) -> None:
+        """Wait until every entry recorded so far is written."""
+        deadline = time.monotonic() + timeout
+        with self._condition:
+            while self._pending or self._writing:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return
+                self._condition.wait(remaining)
 
     def entries(
         self,
@@ -136,6 +192,7 @@ class AuditLog:
         before: int | None = None,
     ) -> list[dict[str, Any]]:
         """The newest entries first, optionally of one key or tool; ``before`` an entry id."""
+        self.flush()
         conditions: list[str] = []
         values: list[Any] = []
         if key_id is not None:
