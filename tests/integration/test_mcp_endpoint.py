@@ -71,3 +71,40 @@ def test_a_key_without_the_mcp_scope_is_403(mcp_url, make_api_key):
     )
     assert response.status_code == 403
     assert "mcp" in response.json()["error"]
+
+
+@pytest.mark.parametrize("version", ["2025-06-18", "2025-11-25"])
+def test_clients_of_the_2025_protocol_versions_are_answered_in_their_version(
+    mcp_url, make_table, version
+):
+    table = make_table(columns=[{"name": "title", "dataType": "text"}])
+    headers = {"accept": "application/json, text/event-stream", "x-api-key": SUPER_ADMIN_KEY}
+    initialize = {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "initialize",
+        "params": {
+            "protocolVersion": version,
+            "capabilities": {},
+            "clientInfo": {"name": "raw", "version": "1"},
+        },
+    }
+    response = httpx.post(mcp_url, json=initialize, headers=headers)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/json")
+    assert "mcp-session-id" not in response.headers  # stateless: nothing to keep
+    result = response.json()["result"]
+    assert result["protocolVersion"] == version
+    assert result["serverInfo"]["name"] == "PolarBase Database MCP Server"
+    # Each later request stands alone, as a stateless server's must (another process may get it)
+    call = {
+        "jsonrpc": "2.0",
+        "id": 2,
+        "method": "tools/call",
+        "params": {"name": "findTable", "arguments": {"tableName": table}},
+    }
+    response = httpx.post(mcp_url, json=call, headers={**headers, "mcp-protocol-version": version})
+    result = response.json()["result"]
+    assert result.get("isError") is not True
+    assert result["structuredContent"]["name"] == table
+    assert [c["name"] for c in result["structuredContent"]["schema"]][:2] == ["id", "title"]

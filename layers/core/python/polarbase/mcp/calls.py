@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidInputError, PolarBaseError, ScopeDeniedError
 from ..metadata.audit import AuditEntry, arguments_hash
-from .tools import TOOLS, Tool, tool_named
+from .tools import Tool, all_tools, tool_named
 
 if TYPE_CHECKING:
     from ..auth import Principal
@@ -42,7 +42,7 @@ def may_use(principal: Principal, tool: Tool) -> bool:
 
 
 def visible_tools(principal: Principal) -> list[Tool]:
-    return [tool for tool in TOOLS if may_use(principal, tool)]
+    return [tool for tool in all_tools() if may_use(principal, tool)]
 
 
 def _affected(result: dict[str, Any]) -> int | None:

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from ..runtime import Runtime
     from ..schema import Table
 
-__all__ = ["TOOLS", "Tool", "ToolKind", "tool_named"]
+__all__ = ["Tool", "ToolKind", "all_tools", "tool_named"]
 
 ToolKind = str
 """``read`` (reads only), ``write`` (creates or changes), ``destructive`` (drops or deletes)."""
@@ -790,17 +790,9 @@ def _tools() -> tuple[Tool, ...]:
     )
 
 
-class _Catalogue:
-    """The tools by name, built on first use (their schemas need pydantic)."""
-
-    def __iter__(self) -> Any:
-        return iter(_tools())
-
-    def __len__(self) -> int:
-        return len(_tools())
-
-
-TOOLS = _Catalogue()
+def all_tools() -> tuple[Tool, ...]:
+    """The 17 tools, built on first use (their input schemas come from pydantic models)."""
+    return _tools()
 
 
 def tool_named(name: str) -> Tool | None:
