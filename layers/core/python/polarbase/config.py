@@ -169,6 +169,9 @@ class Settings:
     """How old an unreferenced file must be before ``polarbase files gc`` removes it."""
     files_public: bool = False
     """Serve files to anyone at ``/static/<key>``, as the original did (off: keys are needed)."""
+    studio_dir: Path | None = None
+    """The built studio served at ``/`` (``static_site/dist`` of a source checkout when unset;
+    on AWS the studio is on CloudFront instead)."""
     files_bucket: str | None = None
     """S3 bucket of the attachments in the aws mode."""
     metadata_bucket: str | None = None

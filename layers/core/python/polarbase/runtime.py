@@ -25,10 +25,12 @@ from .metadata import (
     PresentationRepository,
     S3MetadataSync,
 )
+from .metadata.views import ViewRepository
 from .records import RecordService
 from .schema import SchemaCache
 from .secrets import read_database_secret, read_secret
 from .tables import TableService
+from .views import ViewService
 from .writes import WritePath
 
 if TYPE_CHECKING:
@@ -58,6 +60,8 @@ class Runtime:
     """Listeners registered here hear of every committed record and schema write."""
     super_admin_key: Callable[[], str | None]
     """The configured super admin key (from the settings, or read from its secret on AWS)."""
+    views: ViewService
+    """Saved views (layouts) of tables."""
     realtime: LocalRealtime | None = None
     """Change capture and fan-out for ``polarbase serve`` (None on AWS or when turned off)."""
     aws: AwsClients | None = None
@@ -266,6 +270,7 @@ def build_runtime(settings: Settings, *, database_url: str | None = None) -> Run
         records=RecordService(
             database, writes, catalog, settings.db_schema, settings.max_page_size
         ),
+        views=ViewService(ViewRepository(store), catalog, settings.db_schema),
         keys=keys,
         key_admin=KeyService(keys, auth, settings.db_schema),
         auth=auth,

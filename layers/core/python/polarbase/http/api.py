@@ -20,6 +20,7 @@ from .routes import (
     keys_router,
     static_router,
     tables_router,
+    views_router,
 )
 
 if TYPE_CHECKING:
@@ -58,6 +59,7 @@ def create_api(runtime: Runtime, *, manage_runtime: bool) -> FastAPI:
     api.include_router(tables_router(runtime), prefix=REST_PREFIX)
     api.include_router(files_router(runtime), prefix=REST_PREFIX)
     api.include_router(audit_router(runtime), prefix=REST_PREFIX)
+    api.include_router(views_router(runtime), prefix=REST_PREFIX)
     if runtime.settings.files_public:
         api.include_router(static_router(runtime))
 

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from ..mcp.endpoint import McpEndpoint
     from ..runtime import Runtime
     from .realtime import RealtimeDoor
+    from .studio import StudioApp
 
 __all__ = ["REST_PREFIX", "PolarBaseApp", "StartMode", "create_app"]
 
@@ -24,6 +25,8 @@ REST_PREFIX = "/rest"
 HEALTH_PATH = "/health"
 REALTIME_PATH = "/realtime"
 MCP_PATHS = ("/mcp/database", "/mcp/database/")
+# Paths that belong to the API; any other GET is the studio's (its files and its screens).
+API_PREFIXES = ("/rest", "/api-keys", "/auth/", "/health", "/realtime", "/mcp/", "/static/")
 
 
 StartMode = Literal["lifespan", "first-request", "caller"]
@@ -46,9 +49,12 @@ class PolarBaseApp:
         self.manage_runtime = manage_runtime
         self.data = DataApp(runtime)
         self.start_runtime = runtime if start_on_request else None
+        # On AWS the studio is on CloudFront: the functions answer the API only.
+        self.serves_studio = runtime.settings.mode == "local"
         self._api: FastAPI | None = None
         self._realtime: RealtimeDoor | None = None
         self._mcp: McpEndpoint | None = None
+        self._studio: StudioApp | None = None
 
     @property
     def realtime(self) -> RealtimeDoor:
@@ -71,6 +77,14 @@ class PolarBaseApp:
 
             self._mcp = McpEndpoint(self.runtime)
         return self._mcp
+
+    @property
+    def studio(self) -> StudioApp:
+        if self._studio is None:
+            from .studio import StudioApp, default_studio_dir
+
+            self._studio = StudioApp(self.runtime.settings.studio_dir or default_studio_dir())
+        return self._studio
 
     @property
     def api(self) -> FastAPI:
@@ -104,6 +118,13 @@ class PolarBaseApp:
             await self.realtime.events(scope, receive, send)
         elif scope["type"] == "http" and scope["path"] in MCP_PATHS:
             await self.mcp(scope, receive, send)
+        elif (
+            scope["type"] == "http"
+            and scope["method"] in ("GET", "HEAD")
+            and self.serves_studio
+            and not scope["path"].startswith(API_PREFIXES)
+        ):
+            await self.studio(scope, receive, send)
         else:
             await self.api(scope, receive, send)
 

@@ -87,6 +87,7 @@ class PresentationRepository:
             db.execute(
                 "DELETE FROM column_metadata WHERE schema_name = ? AND table_oid = ?", (schema, oid)
             )
+            db.execute("DELETE FROM views WHERE schema_name = ? AND table_oid = ?", (schema, oid))
 
         self.store.write(change)
 
@@ -100,21 +101,31 @@ class PresentationRepository:
         )
 
     def forget_missing(self, schema: str, live_oids: set[int]) -> int:
-        """Drop metadata of tables that no longer exist (dropped outside PolarBase)."""
-        stale = set(self.for_schema(schema)) - live_oids
+        """Drop metadata (names, formats, views) of tables that no longer exist (dropped
+        outside PolarBase)."""
+
+        def known(db: sqlite3.Connection) -> set[int]:
+            return {
+                oid
+                for (oid,) in db.execute(
+                    "SELECT table_oid FROM table_metadata WHERE schema_name = ?1 UNION "
+                    "SELECT table_oid FROM column_metadata WHERE schema_name = ?1 UNION "
+                    "SELECT table_oid FROM views WHERE schema_name = ?1",
+                    (schema,),
+                )
+            }
+
+        stale = self.store.read(known) - live_oids
         if not stale:
             return 0
 
         def change(db: sqlite3.Connection) -> None:
             for oid in stale:
-                db.execute(
-                    "DELETE FROM table_metadata WHERE schema_name = ? AND table_oid = ?",
-                    (schema, oid),
-                )
-                db.execute(
-                    "DELETE FROM column_metadata WHERE schema_name = ? AND table_oid = ?",
-                    (schema, oid),
-                )
+                for table in ("table_metadata", "column_metadata", "views"):
+                    db.execute(
+                        f"DELETE FROM {table} WHERE schema_name = ? AND table_oid = ?",  # noqa: S608 - one of three fixed names
+                        (schema, oid),
+                    )
 
         self.store.write(change)
         return len(stale)

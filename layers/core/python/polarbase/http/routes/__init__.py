@@ -5,6 +5,7 @@ from .files import files_router, static_router
 from .health import health_router
 from .keys import keys_router
 from .tables import tables_router
+from .views import views_router
 
 __all__ = [
     "audit_router",
@@ -13,4 +14,5 @@ __all__ = [
     "keys_router",
     "static_router",
     "tables_router",
+    "views_router",
 ]
