@@ -6,15 +6,34 @@ the calls of other tests never get in the way.
 
 from __future__ import annotations
 
+import time
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import pytest
 
 from tests.helpers import assert_error, assert_ok
 from tests.mcp_client import run_mcp, structured
+
+T = TypeVar("T")
+
+
+def eventually(check: Callable[[], T], seconds: float = 3.0) -> T:
+    """``check()`` once its assertions hold. On Lambda the REST and MCP functions are separate
+    processes, each trusting its cached metadata (table shapes, keys, the audit log) for up to a
+    quarter of a second (``MetadataStore.freshness_seconds``), so what one just changed shows in
+    the other a moment later."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return check()
+        except (AssertionError, LookupError, TypeError):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def new_key(api: httpx.Client, **fields: Any) -> tuple[str, str, str]:
@@ -26,8 +45,15 @@ def new_key(api: httpx.Client, **fields: Any) -> tuple[str, str, str]:
     return created["key"], str(created["id"]), name
 
 
-def entries(api: httpx.Client, **params: Any) -> list[dict[str, Any]]:
-    return assert_ok(api.get("/rest/audit", params={"limit": 500, **params}))["entries"]
+def entries(api: httpx.Client, count: int | None = None, **params: Any) -> list[dict[str, Any]]:
+    """The log's entries (newest first); with ``count``, once there are that many."""
+
+    def read() -> list[dict[str, Any]]:
+        found = assert_ok(api.get("/rest/audit", params={"limit": 500, **params}))["entries"]
+        assert count is None or len(found) >= count, found
+        return found
+
+    return eventually(read)
 
 
 @pytest.fixture
@@ -52,7 +78,7 @@ def test_every_call_is_audited_with_who_what_outcome_and_affected_counts(mcp_url
         return True
 
     run_mcp(mcp_url, key, scenario)
-    found = list(reversed(entries(api, keyId=key_id)))
+    found = list(reversed(entries(api, 5, keyId=key_id)))
     assert [entry["tool"] for entry in found] == [
         "listTables",
         "insertRecords",
@@ -91,7 +117,7 @@ def test_a_refused_call_is_audited_as_denied(mcp_url, api, audited):
         return await client.call_tool("insertRecords", arguments)
 
     assert run_mcp(mcp_url, key, scenario).is_error
-    (entry,) = entries(api, keyId=key_id)
+    (entry,) = entries(api, 1, keyId=key_id)
     assert entry["tool"] == "insertRecords"
     assert entry["outcome"] == "denied"
     assert "read-only" in entry["message"]
@@ -113,6 +139,7 @@ def test_a_confirmed_call_is_audited_in_both_steps_without_its_token(mcp_url, ap
     token, wrong, done = run_mcp(mcp_url, key, scenario)
     assert wrong.is_error
     assert structured(done)["deletedCount"] == 1
+    entries(api, 3, keyId=key_id)
     response = api.get("/rest/audit", params={"keyId": key_id})
     assert token not in response.text
     assert "ct_nope" not in response.text
@@ -139,7 +166,7 @@ def test_the_log_filters_by_key_and_by_tool(mcp_url, api, audited):
 
     run_mcp(mcp_url, key, scenario)
     run_mcp(mcp_url, other, scenario)
-    mine = entries(api, keyId=key_id)
+    mine = entries(api, 3, keyId=key_id)
     assert len(mine) == 3
     assert {entry["keyId"] for entry in mine} == {key_id}
     queries = entries(api, keyId=key_id, tool="queryRecords")
@@ -147,6 +174,7 @@ def test_the_log_filters_by_key_and_by_tool(mcp_url, api, audited):
         {"tableName": table, "query": {"limit": 1}},
         {"tableName": table},
     ]
+    entries(api, 2, keyId=other_id, tool="queryRecords")
     every_query = entries(api, tool="queryRecords", limit=50)
     assert {entry["tool"] for entry in every_query} == {"queryRecords"}
     assert {key_id, other_id} <= {entry["keyId"] for entry in every_query}
@@ -162,6 +190,7 @@ def test_the_log_pages_newest_first_with_before(mcp_url, api, audited):
         return True
 
     run_mcp(mcp_url, key, scenario)
+    entries(api, 5, keyId=key_id)
     pages, before = [], None
     for _ in range(4):
         params = {"keyId": key_id, "limit": 2, **({"before": before} if before else {})}

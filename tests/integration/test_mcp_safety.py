@@ -7,10 +7,11 @@ says why, and the REST API shows that nothing changed.
 
 from __future__ import annotations
 
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import pytest
@@ -25,7 +26,23 @@ READ_TOOLS = {"listTables", "findTable", "listIndexes", "queryRecords", "aggrega
 RECORD_TOOLS = READ_TOOLS | {"insertRecords", "updateRecords", "deleteRecords"}
 MCP_HEADERS = {"accept": "application/json, text/event-stream"}
 LIST_TOOLS = {"jsonrpc": "2.0", "id": 1, "method": "tools/list"}
+T = TypeVar("T")
 ATTACK = 'x"; DROP TABLE {victim}; --'
+
+
+def eventually(check: Callable[[], T], seconds: float = 3.0) -> T:
+    """``check()`` once its assertions hold. On Lambda the REST and MCP functions are separate
+    processes, each trusting its cached metadata (table shapes, keys, the audit log) for up to a
+    quarter of a second (``MetadataStore.freshness_seconds``), so what one just changed shows in
+    the other a moment later."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return check()
+        except (AssertionError, LookupError, TypeError):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def calls(url: str, key: str, *steps: tuple[str, dict[str, Any]]) -> list[Any]:
@@ -124,13 +141,72 @@ def test_a_key_without_the_mcp_scope_is_refused_before_any_tool(mcp_url, api, sc
     assert "mcp" in response.json()["error"]
 
 
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        (b"not json", -32700),
+        (b"[]", -32602),
+        (b'{"jsonrpc": "2.0", "id": 1, "method": "no/such/method"}', -32601),
+    ],
+)
+def test_a_malformed_message_is_a_json_rpc_error_never_a_5xx(mcp_url, body, code):
+    response = httpx.post(
+        mcp_url,
+        content=body,
+        headers={**MCP_HEADERS, "content-type": "application/json", "x-api-key": SUPER_ADMIN_KEY},
+    )
+    assert response.status_code < 500
+    assert response.json()["error"]["code"] == code
+
+
+def get_within(url: str, seconds: float) -> tuple[httpx.Response, bytes]:
+    """GET ``url``; fails unless the whole response arrives within about ``seconds``."""
+    deadline = time.monotonic() + seconds
+    headers = {**MCP_HEADERS, "x-api-key": SUPER_ADMIN_KEY}
+    try:
+        with httpx.stream("GET", url, headers=headers, timeout=seconds) as response:
+            body = b""
+            for chunk in response.iter_bytes():
+                body += chunk
+                assert time.monotonic() < deadline, "GET opened a stream that does not end"
+            return response, body
+    except httpx.TimeoutException:
+        raise AssertionError(f"GET {url} did not complete within {seconds} s") from None
+
+
+def test_get_and_delete_are_answered_at_once_without_a_stream_or_session(
+    mcp_url, live_server, transport, tmp_path
+):
+    """A stateless server has no stream to offer and no session to end (the CDK stack routes
+    GET and DELETE to the function for that answer). An open GET that never ends would hold a
+    Lambda invocation until its timeout and queue every request behind it, so on Lambda this
+    test runs against an MCP function of its own."""
+    url, function = mcp_url, None
+    if transport == "lambda":
+        function = live_server.sibling("mcp", tmp_path)
+        function.start()
+        url = f"{function.url}/mcp/database"
+    try:
+        deleted = httpx.delete(url, headers={**MCP_HEADERS, "x-api-key": SUPER_ADMIN_KEY})
+        assert deleted.status_code == 405
+        response, _ = get_within(url, 2.0)
+        assert response.status_code == 405
+    finally:
+        if function is not None:
+            function.stop()
+
+
 def test_a_revoked_key_is_401(mcp_url, api):
     key, key_id = new_key(api)
     assert "listTables" in tool_names(mcp_url, key)
     assert api.delete(f"/api-keys/{key_id}").status_code == 200
-    response = httpx.post(mcp_url, json=LIST_TOOLS, headers={**MCP_HEADERS, "x-api-key": key})
-    assert response.status_code == 401
-    assert response.json()["success"] is False
+
+    def refused():
+        response = httpx.post(mcp_url, json=LIST_TOOLS, headers={**MCP_HEADERS, "x-api-key": key})
+        assert response.status_code == 401
+        assert response.json()["success"] is False
+
+    eventually(refused)
 
 
 def test_an_expired_key_is_401(mcp_url, live_server):
@@ -334,7 +410,11 @@ def test_delete_table_asks_first_and_names_what_would_be_lost(mcp_url, make_tabl
     assert affected["referencedBy"] == [f"{child}.parent_id"]
     failed(other_arguments, "confirmToken", "other arguments")
     assert structured(done)["status"] == "success"
-    assert not exists(api, table)
+
+    def dropped():
+        assert not exists(api, table)
+
+    eventually(dropped)
     assert exists(api, child)
 
 
@@ -371,7 +451,11 @@ def test_delete_column_asks_first_with_the_values_it_would_lose(mcp_url, make_ta
     assert affected["records"] == 3
     assert affected["indexes"] == [f"{table}_note"]
     assert structured(second)["status"] == "success"
-    assert "note" not in column_names(api, table)
+
+    def dropped():
+        assert "note" not in column_names(api, table)
+
+    eventually(dropped)
     assert [row["n"] for row in rows_of(api, table)] == [1, 2, 3]
 
 
@@ -400,7 +484,11 @@ def test_delete_index_asks_first_and_describes_it(mcp_url, make_table, api):
     assert affected["index"]["columnNames"] == ["n"]
     assert affected["index"]["unique"] is True
     assert structured(second)["status"] == "success"
-    assert name not in index_names(api, table)
+
+    def dropped():
+        assert name not in index_names(api, table)
+
+    eventually(dropped)
 
 
 @pytest.mark.parametrize(("where", "count"), [({"n": {"gte": 3}}, 2), ({}, 4)])
@@ -462,6 +550,29 @@ def test_update_records_without_a_where_asks_first_and_with_one_does_not(mcp_url
     assert untouched == [10, 2, 3]
     assert structured(second)["updatedCount"] == 3
     assert [row["n"] for row in rows_of(api, table)] == [0, 0, 0]
+
+
+@pytest.mark.parametrize("where", [{"and": []}, {"or": [{"and": []}]}, {"and": [{}]}])
+def test_a_confirmed_delete_with_a_where_that_filters_nothing_is_carried_out(
+    mcp_url, make_table, api, where
+):
+    """An empty group filters nothing: the first call counts every record and hands out a
+    token, so the same call with that token must delete them (not fail)."""
+    table = make_table(columns=[{"name": "n", "dataType": "integer"}])
+    assert_ok(api.post(f"/rest/db/{table}/bulk-create", json=[{"n": 1}, {"n": 2}]))
+    arguments = {"tableName": table, "where": where}
+
+    async def scenario(client):
+        first = structured(await client.call_tool("deleteRecords", arguments))
+        second = await client.call_tool(
+            "deleteRecords", {**arguments, "confirmToken": first["confirmToken"]}
+        )
+        return first, second
+
+    first, second = run_mcp(mcp_url, SUPER_ADMIN_KEY, scenario)
+    assert assert_asks_for_confirmation(first)["records"] == 2
+    assert structured(second) == {"status": "success", "deletedCount": 2}
+    assert rows_of(api, table) == []
 
 
 def test_a_wrong_reused_or_misapplied_token_confirms_nothing(mcp_url, make_table, api):

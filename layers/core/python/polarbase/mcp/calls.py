@@ -72,14 +72,21 @@ class ToolCaller:
         self.door = door
 
     async def call(
-        self, principal: Principal, name: str, arguments: dict[str, Any] | None
+        self,
+        principal: Principal,
+        name: str,
+        arguments: dict[str, Any] | None,
+        *,
+        audited_as: str | None = None,
     ) -> ToolOutcome:
+        """Run tool ``name``; the audit log names the call ``audited_as`` when given (a resource
+        read through a tool)."""
         started = time.perf_counter()
         arguments = dict(arguments or {})
         token = arguments.pop("confirmToken", None)
         outcome, status = await self._outcome(principal, name, arguments, token)
         audited = {**arguments, "confirmToken": "(given)"} if token is not None else arguments
-        self._audit(principal, name, audited, outcome, status, started)
+        self._audit(principal, audited_as or name, audited, outcome, status, started)
         return outcome
 
     async def _outcome(

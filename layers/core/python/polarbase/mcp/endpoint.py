@@ -15,7 +15,7 @@ from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
 from mcp.server.transport_security import TransportSecuritySettings
 
 from ..auth import Scope
-from ..errors import PolarBaseError
+from ..errors import MethodNotAllowedError, PolarBaseError
 from ..http.errors import polarbase_error_response
 from .server import PRINCIPAL_STATE, build_server
 
@@ -58,6 +58,10 @@ class McpEndpoint:
                 key.decode("latin-1") if key is not None else None, Scope.MCP
             )
             principal.check_door()
+            if scope["method"] == "GET":
+                # No stream to open: a stateless server sends nothing of its own (the
+                # transport's answer for a server without one is 405).
+                raise MethodNotAllowedError("GET", ("POST",))
         except PolarBaseError as error:
             response = polarbase_error_response(error, scope["method"], scope["path"])
             await response(scope, receive, send)

@@ -83,7 +83,7 @@ def _tool_listing(tool: Tool) -> types.Tool:
         input_schema=tool.input_schema,
         annotations=types.ToolAnnotations(
             read_only_hint=tool.read_only,
-            destructive_hint=tool.kind == "destructive",
+            destructive_hint=tool.kind == "destructive" or tool.overwrites,
             idempotent_hint=tool.idempotent or tool.read_only,
             open_world_hint=False,
         ),
@@ -205,7 +205,7 @@ def build_server(runtime: Runtime) -> Server[Any]:
             arguments["tableName"] = name
         else:
             raise MCPError(types.INVALID_PARAMS, f"unknown resource '{uri}'")
-        outcome = await caller.call(principal, tool, arguments)
+        outcome = await caller.call(principal, tool, arguments, audited_as=f"resource {uri}")
         if outcome.error is not None:
             raise MCPError(types.INVALID_PARAMS, f"{uri}: {outcome.error}")
         return _json_resource(uri, outcome.result)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from ..errors import ColumnNotFoundError, InvalidInputError, validation_message
+from ..query import filter_is_empty
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -62,6 +63,8 @@ class Tool:
     input_schema: dict[str, Any]
     run: Run
     idempotent: bool = False
+    overwrites: bool = False
+    """Changes or removes what is there (an update): a destructive hint, as MCP defines it."""
     schema_change: bool = False
     """Changes tables, columns or indexes: not for keys limited to some tables."""
     preview: Preview | None = None
@@ -354,7 +357,7 @@ def _updates(arguments: dict[str, Any]) -> list[Any]:
 
 
 def _unfiltered(updates: list[Any]) -> bool:
-    return any(isinstance(item, dict) and not item.get("where") for item in updates)
+    return any(isinstance(item, dict) and filter_is_empty(item.get("where")) for item in updates)
 
 
 async def _update_records(
@@ -376,7 +379,7 @@ async def _delete_records(
 ) -> dict[str, Any]:
     where = arguments.get("where")
     text = await runtime.records.delete_where(
-        principal, _text(arguments, "tableName"), where, every_record=not where
+        principal, _text(arguments, "tableName"), where, every_record=filter_is_empty(where)
     )
     body = _json(text)
     return {"status": "success", "deletedCount": body["deletedCount"]}
@@ -463,8 +466,9 @@ async def _preview_delete_records(
     name = _text(arguments, "tableName")
     runtime.records.writable(principal, name)
     where = arguments.get("where")
-    count = await runtime.records.count_records(principal, name, where or None)
-    scope = "every record" if not where else "the records matching where"
+    every = filter_is_empty(where)
+    count = await runtime.records.count_records(principal, name, None if every else where)
+    scope = "every record" if every else "the records matching where"
     return {"action": f"delete {scope} of table '{name}'", "records": count}
 
 
@@ -583,6 +587,7 @@ def _tools() -> tuple[Tool, ...]:
             ),
             _update_table,
             idempotent=True,
+            overwrites=True,
             schema_change=True,
         ),
         Tool(
@@ -635,6 +640,7 @@ def _tools() -> tuple[Tool, ...]:
             ),
             _update_column,
             idempotent=True,
+            overwrites=True,
             schema_change=True,
         ),
         Tool(
@@ -714,6 +720,7 @@ def _tools() -> tuple[Tool, ...]:
             ),
             _update_records,
             idempotent=True,
+            overwrites=True,
             preview=_preview_update_records,
             confirm=_update_without_where,
         ),

@@ -1,7 +1,7 @@
 """The query compiler: requests checked against a table's shape, turned into one SQL statement."""
 
 from .compile_filter import compile_filter, compile_search, escape_like, searchable_columns
-from .filter import Condition, FilterNode, Group, Operator, parse_filter
+from .filter import Condition, FilterNode, Group, Operator, filter_is_empty, parse_filter
 from .projection import Expansion, column_json, select_list, table_select_list, type_cast
 from .read import get_statement, key_param, list_statement
 from .request import (
@@ -52,6 +52,7 @@ __all__ = [
     "escape_like",
     "expand_requests",
     "filter_condition",
+    "filter_is_empty",
     "get_statement",
     "insert_statement",
     "key_condition",

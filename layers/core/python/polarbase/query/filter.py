@@ -10,7 +10,7 @@ from ..errors import InvalidFilterError
 from ..schema.model import Column, Table
 from .values import UnfitValueError, coerce_value
 
-__all__ = ["Condition", "FilterNode", "Group", "Operator", "parse_filter"]
+__all__ = ["Condition", "FilterNode", "Group", "Operator", "filter_is_empty", "parse_filter"]
 
 MAX_DEPTH = 32
 MAX_CONDITIONS = 500
@@ -206,3 +206,19 @@ def parse_filter(raw: Any, table: Table) -> FilterNode | None:
     if raw is None:
         return None
     return _Parser(table).node(raw, 0)
+
+
+def filter_is_empty(raw: Any) -> bool:
+    """Whether a WhereFilter selects every row: absent, ``{}``, or only groups of such
+    (``{"and": []}``, ``{"or": [{"and": [{}]}]}``), as ``parse_filter`` reduces them to nothing.
+    Anything else, even malformed, is not empty (``parse_filter`` then says what is wrong)."""
+    if raw is None:
+        return True
+    if not isinstance(raw, dict):
+        return False
+    for key, value in raw.items():
+        if key not in ("and", "or") or not isinstance(value, list):
+            return False
+        if not all(filter_is_empty(item) for item in value):
+            return False
+    return True
