@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
@@ -11,7 +12,7 @@ import httpx2
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 
-__all__ = ["connect", "run_mcp"]
+__all__ = ["connect", "eventually", "run_mcp", "structured"]
 
 T = TypeVar("T")
 
@@ -43,3 +44,18 @@ def structured(result: Any) -> Any:
     """A tool result's JSON (its structuredContent), after checking it is not an error."""
     assert not result.is_error, result.content[0].text
     return result.structured_content
+
+
+def eventually(check: Callable[[], T], seconds: float = 3.0) -> T:
+    """``check()`` once its assertions hold. On Lambda the REST and MCP functions are separate
+    processes, each trusting its cached metadata (table shapes, keys, the audit log) for up to a
+    quarter of a second (``MetadataStore.freshness_seconds``), so what one just changed shows in
+    the other a moment later."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return check()
+        except (AssertionError, LookupError, TypeError):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)

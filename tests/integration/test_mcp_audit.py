@@ -6,34 +6,15 @@ the calls of other tests never get in the way.
 
 from __future__ import annotations
 
-import time
 import uuid
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 import pytest
 
 from tests.helpers import assert_error, assert_ok
-from tests.mcp_client import run_mcp, structured
-
-T = TypeVar("T")
-
-
-def eventually(check: Callable[[], T], seconds: float = 3.0) -> T:
-    """``check()`` once its assertions hold. On Lambda the REST and MCP functions are separate
-    processes, each trusting its cached metadata (table shapes, keys, the audit log) for up to a
-    quarter of a second (``MetadataStore.freshness_seconds``), so what one just changed shows in
-    the other a moment later."""
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            return check()
-        except (AssertionError, LookupError, TypeError):
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.05)
+from tests.mcp_client import eventually, run_mcp, structured
 
 
 def new_key(api: httpx.Client, **fields: Any) -> tuple[str, str, str]:

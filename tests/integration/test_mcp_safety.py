@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 import pytest
@@ -20,29 +20,13 @@ from mcp_types import ResourceTemplateReference
 from polarbase.auth import Scope
 from tests.fixtures.server import SUPER_ADMIN_KEY, Server
 from tests.helpers import assert_ok, super_admin_client
-from tests.mcp_client import run_mcp, structured
+from tests.mcp_client import eventually, run_mcp, structured
 
 READ_TOOLS = {"listTables", "findTable", "listIndexes", "queryRecords", "aggregateRecords"}
 RECORD_TOOLS = READ_TOOLS | {"insertRecords", "updateRecords", "deleteRecords"}
 MCP_HEADERS = {"accept": "application/json, text/event-stream"}
 LIST_TOOLS = {"jsonrpc": "2.0", "id": 1, "method": "tools/list"}
-T = TypeVar("T")
 ATTACK = 'x"; DROP TABLE {victim}; --'
-
-
-def eventually(check: Callable[[], T], seconds: float = 3.0) -> T:
-    """``check()`` once its assertions hold. On Lambda the REST and MCP functions are separate
-    processes, each trusting its cached metadata (table shapes, keys, the audit log) for up to a
-    quarter of a second (``MetadataStore.freshness_seconds``), so what one just changed shows in
-    the other a moment later."""
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            return check()
-        except (AssertionError, LookupError, TypeError):
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.05)
 
 
 def calls(url: str, key: str, *steps: tuple[str, dict[str, Any]]) -> list[Any]:

@@ -7,10 +7,9 @@ module table (``people``) serves the read tools; tests that write make tables of
 from __future__ import annotations
 
 import re
-import time
 import uuid
-from collections.abc import Callable, Iterator
-from typing import Any, TypeVar
+from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import orjson
@@ -19,11 +18,10 @@ from mcp_types import ResourceTemplateReference
 
 from tests.fixtures.server import SUPER_ADMIN_KEY, Server
 from tests.helpers import assert_ok, super_admin_client
-from tests.mcp_client import run_mcp, structured
+from tests.mcp_client import eventually, run_mcp, structured
 
 READ_TOOLS = {"listTables", "findTable", "listIndexes", "queryRecords", "aggregateRecords"}
 DESTRUCTIVE_TOOLS = {"deleteTable", "deleteColumn", "deleteIndex", "deleteRecords"}
-T = TypeVar("T")
 ADDITIVE_TOOLS = {"createMultipleTables", "createTable", "createColumn", "createIndex"}
 PEOPLE = [
     {"name": "Ada", "city": "Paris", "age": 36, "score": 9.5, "active": True},
@@ -33,21 +31,6 @@ PEOPLE = [
     {"name": "Eve", "city": "Berlin", "age": 33, "score": 5.0, "active": False},
     {"name": "Fay", "city": "Paris", "age": 22, "score": 7.5, "active": False},
 ]
-
-
-def eventually(check: Callable[[], T], seconds: float = 3.0) -> T:
-    """``check()`` once its assertions hold. On Lambda the REST and MCP functions are separate
-    processes, each trusting its cached metadata (table shapes, keys, the audit log) for up to a
-    quarter of a second (``MetadataStore.freshness_seconds``), so what one just changed shows in
-    the other a moment later."""
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            return check()
-        except (AssertionError, LookupError, TypeError):
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.05)
 
 
 def calls(url: str, *steps: tuple[str, dict[str, Any]], key: str = SUPER_ADMIN_KEY) -> list[Any]:
