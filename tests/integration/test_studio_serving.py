@@ -42,6 +42,9 @@ def test_the_build_is_served_with_its_screens_and_the_api_keeps_its_paths(studio
     assert index.headers["cache-control"] == "no-cache"
     # A screen of the app is its page, not a 404
     assert "PolarBase studio" in httpx.get(f"{url}/tables/people?table=people").text
+    # A missing file is a 404, not the page (the studio reads /config.json when there is one)
+    assert httpx.get(f"{url}/config.json").status_code == 404
+    assert httpx.get(f"{url}/assets/gone-9z.js").status_code == 404
     script = httpx.get(f"{url}/assets/app-1a2b.js")
     assert script.text == "console.log('studio')"
     assert "immutable" in script.headers["cache-control"]

@@ -1,18 +1,18 @@
 """The studio at ``/``: the built web UI's files, and its page for every path of the app.
 
 The UI is a single-page app: a path like ``/tables/people`` is one of its screens, not a file, so
-a path that names no file answers its ``index.html``. Until the build exists (``make serve``
-builds it in the background on a first start), ``/`` answers a page that says so and reloads
-itself, while the API already serves.
+a path without an extension that names no file answers its ``index.html``. Until the build
+exists (``make serve`` builds it in the background on a first start), ``/`` answers a page that
+says so and reloads itself, while the API already serves.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from starlette.exceptions import HTTPException
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.staticfiles import StaticFiles
 
 if TYPE_CHECKING:
@@ -44,8 +44,10 @@ class _SinglePageFiles(StaticFiles):
         try:
             response = await super().get_response(path, scope)
         except HTTPException as error:
-            if error.status_code != 404 or scope["method"] not in ("GET", "HEAD"):
-                raise
+            # A missing file (``/config.json`` where no deployment wrote one) is a 404; a path
+            # without an extension is one of the app's screens.
+            if error.status_code != 404 or PurePosixPath(path).suffix:
+                return PlainTextResponse(str(error.detail), status_code=error.status_code)
             response = await super().get_response("index.html", scope)
             response.headers["cache-control"] = "no-cache"
             return response

@@ -1,0 +1,1 @@
+export { TableGrid } from "./components/TableGrid";

@@ -1,0 +1,27 @@
+import { useQuery } from "@tanstack/react-query";
+import { useApi, type TableDocument, type TableSummary } from "../../../shared/api";
+
+export const tableKeys = {
+  list: ["tables"] as const,
+  document: (table: string) => ["tables", table] as const,
+};
+
+/** `GET /rest/db/tables`: every table the key may read. */
+export function useTables() {
+  const api = useApi();
+  return useQuery({
+    queryKey: tableKeys.list,
+    queryFn: ({ signal }) => api.request<TableSummary[]>("GET", "/rest/db/tables", { signal }),
+  });
+}
+
+/** `GET /rest/db/tables/{table}`: the table with its columns (`schema`). */
+export function useTableDocument(table: string | null) {
+  const api = useApi();
+  return useQuery({
+    queryKey: tableKeys.document(table ?? ""),
+    queryFn: ({ signal }) =>
+      api.request<TableDocument>("GET", `/rest/db/tables/${encodeURIComponent(table ?? "")}`, { signal }),
+    enabled: table !== null,
+  });
+}

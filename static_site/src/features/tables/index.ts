@@ -1,0 +1,3 @@
+export { useTableDocument } from "./api/tableQueries";
+export { TableSidebar } from "./components/TableSidebar";
+export { TableTabs } from "./components/TableTabs";

@@ -1,0 +1,30 @@
+/** Where the studio finds the API: its own origin, unless the deployment wrote `/config.json`. */
+export interface StudioConfig {
+  apiUrl: string;
+}
+
+/**
+ * Reads `{apiUrl}` from `/config.json` (the AWS deployment writes it, since the UI and the API live on
+ * different hosts there). Any miss falls back to the page's origin: no file, a network error, or
+ * `polarbase serve`'s single-page fallback answering `index.html` (HTML, not JSON) for the path.
+ */
+export async function loadConfig(origin: string, fetchFn: typeof fetch = fetch): Promise<StudioConfig> {
+  const fallback = { apiUrl: trimSlash(origin) };
+  try {
+    const response = await fetchFn(`${trimSlash(origin)}/config.json`, { cache: "no-store" });
+    if (!response.ok) return fallback;
+    const body: unknown = await response.json();
+    if (isConfigFile(body) && body.apiUrl.trim() !== "") return { apiUrl: trimSlash(body.apiUrl.trim()) };
+    return fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+function isConfigFile(body: unknown): body is { apiUrl: string } {
+  return typeof body === "object" && body !== null && typeof (body as { apiUrl?: unknown }).apiUrl === "string";
+}
+
+function trimSlash(url: string): string {
+  return url.replace(/\/+$/, "");
+}
