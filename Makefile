@@ -91,7 +91,7 @@ CDK_CONTEXT = -c database=$(DATABASE) $(if $(DATABASE_SECRET_ARN),-c databaseSec
 	$(if $(CORS_ORIGINS),-c corsOrigins=$(CORS_ORIGINS))
 JSII_ENV = JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20 JSII_RUNTIME_PACKAGE_CACHE_ROOT=$(CURDIR)/$(VENV)/.jsii-cache
 
-synth: $(DEV_STAMP)
+synth: $(DEV_STAMP) studio
 	@command -v node >/dev/null 2>&1 || { echo "make synth needs node (the CDK runs in it through jsii)" >&2; exit 1; }
 	@mkdir -p -m 700 $(VENV)/.jsii-cache
 	sh scripts/build_layers.sh

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import aws_cdk as cdk
 
-from polarbase_cdk import ApiStack, StatefulStack
+from polarbase_cdk import ApiStack, StatefulStack, StudioStack
 
 ROOT = Path(__file__).resolve().parent.parent
 PLACEHOLDER_ACCOUNT = "123456789012"
@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> None:
         existing_database_secret_arn=secret_arn if database == "existing" else None,
         cors_origins=cors_origins,
     )
-    ApiStack(
+    api = ApiStack(
         app,
         "PolarBaseApi",
         env=env,
@@ -87,6 +87,14 @@ def main(argv: list[str] | None = None) -> None:
         deps_layer_path=ROOT / "layers" / "deps",
         functions_path=ROOT / "functions",
         cors_origins=cors_origins,
+    )
+    StudioStack(
+        app,
+        "PolarBaseStudio",
+        env=env,
+        description="PolarBase: the studio on S3 and CloudFront",
+        api=api,
+        site_path=ROOT / "static_site" / "dist",
     )
     app.synth()
 

@@ -21,7 +21,7 @@ from typing import Any
 import aws_cdk as cdk
 from aws_cdk.assertions import Template
 
-from polarbase_cdk import ApiStack, StatefulStack
+from polarbase_cdk import ApiStack, StatefulStack, StudioStack
 
 __all__ = [
     "AUDIT_KEY",
@@ -50,6 +50,7 @@ AUDIT_KEY = "polarbase/audit.sqlite3"
 class Templates:
     stateful: Template
     api: Template
+    studio: Template | None = None
 
 
 @functools.cache
@@ -58,6 +59,12 @@ def synthesized(*, existing: bool) -> Templates:
     deps_layer_path = Path(tempfile.mkdtemp(prefix="deps-layer-"))
     atexit.register(shutil.rmtree, deps_layer_path, ignore_errors=True)
     (deps_layer_path / "python").mkdir()
+    # A studio build of two files: what is deployed is checked, not the UI.
+    studio_path = Path(tempfile.mkdtemp(prefix="studio-"))
+    atexit.register(shutil.rmtree, studio_path, ignore_errors=True)
+    (studio_path / "assets").mkdir()
+    (studio_path / "index.html").write_text("<!doctype html><title>PolarBase</title>")
+    (studio_path / "assets" / "app-0a1b2c.js").write_text("export {}")
     app = cdk.App()
     env = cdk.Environment(account="123456789012", region=REGION)
     stateful = StatefulStack(
@@ -80,7 +87,12 @@ def synthesized(*, existing: bool) -> Templates:
         deps_layer_path=deps_layer_path,
         functions_path=ROOT / "functions",
     )
-    templates = Templates(stateful=Template.from_stack(stateful), api=Template.from_stack(api))
+    studio = StudioStack(app, "PolarBaseStudio", env=env, api=api, site_path=studio_path)
+    templates = Templates(
+        stateful=Template.from_stack(stateful),
+        api=Template.from_stack(api),
+        studio=Template.from_stack(studio),
+    )
     manifest = json.loads((Path(app.synth().directory) / "manifest.json").read_text())
     missing_context = manifest.get("missing")
     assert not missing_context, f"synth looked something up: {missing_context}"

@@ -11,6 +11,7 @@ from polarbase_cdk.constructs.metadata_bucket import MetadataBucket
 from polarbase_cdk.constructs.network import Network
 from polarbase_cdk.constructs.realtime_tables import RealtimeTables
 from polarbase_cdk.constructs.rest_api import RestApi
+from polarbase_cdk.constructs.studio_site import StudioSite
 from polarbase_cdk.constructs.super_admin_key import SuperAdminKey
 from polarbase_cdk.constructs.websocket_api import WebSocketApi
 
@@ -26,9 +27,10 @@ __all__ = [
     "Network",
     "RealtimeTables",
     "RestApi",
+    "StudioSite",
     "SuperAdminKey",
     "WebSocketApi",
 ]
 
 # Later issues add one module each here: Agent (its own function, so its imports stay off the
-# REST path), StaticSite (S3 + CloudFront).
+# REST path).

@@ -84,5 +84,5 @@ class McpFunction(Construct):
             methods=[apigwv2.HttpMethod.POST, apigwv2.HttpMethod.GET, apigwv2.HttpMethod.DELETE],
             integration=integration,
         )
-        assert http_api.url is not None
-        self.url: str = http_api.url.rstrip("/") + MCP_PATH
+        # The endpoint has no trailing slash (a deploy-time value: no string operations on it).
+        self.url: str = http_api.api_endpoint + MCP_PATH

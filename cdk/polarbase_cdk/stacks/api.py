@@ -245,6 +245,11 @@ class ApiStack(Stack):
             poster.function.grant_invoke(sender)
             sender.add_environment(POSTER_FUNCTION, poster.function.function_name)
 
+        # What the studio's stack tells the studio (its config.json).
+        self.api_endpoint: str = rest.http_api.api_endpoint
+        self.websocket_url: str = websocket.url
+        self.mcp_url: str = mcp.url
+
         CfnOutput(self, "RestApiUrl", value=rest.url, description="PolarBase REST API URL")
         CfnOutput(
             self,
@@ -274,7 +279,6 @@ class ApiStack(Stack):
         # Later issues add their functions and APIs here, each on `layers.all` with
         # `_function_environment` and the grants it needs, and each with a CfnOutput for its URL:
         # - Agent: its own function and routes, so its imports never reach REST.
-        # - StaticSite: the web UI on S3 + CloudFront, with the API URLs in its config.
 
     def _grant_secrets(self, function: lambda_.IFunction) -> None:
         """The database's credentials, and the super admin key that every key check needs."""
