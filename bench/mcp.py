@@ -58,11 +58,11 @@ def _prepare(base_url: str) -> None:
         client.post(f"/rest/db/{TABLE}/bulk-create", json=rows).raise_for_status()
 
 
-async def _with_client(url: str) -> list[float]:
+async def _with_client(url: str, mode: str) -> list[float]:
     samples: list[float] = []
     async with (
         httpx2.AsyncClient(headers={"x-api-key": KEY}, timeout=30) as http,
-        Client(streamable_http_client(url, http_client=http)) as client,
+        Client(streamable_http_client(url, http_client=http), mode=mode) as client,  # type: ignore[arg-type]
     ):
         for run in range(RUNS + WARM_UP):
             started = time.perf_counter()
@@ -122,7 +122,8 @@ def main() -> None:
         base_url = f"http://127.0.0.1:{port}"
         try:
             _prepare(base_url)
-            client = asyncio.run(_with_client(f"{base_url}/mcp/database"))
+            client = asyncio.run(_with_client(f"{base_url}/mcp/database", "auto"))
+            legacy = asyncio.run(_with_client(f"{base_url}/mcp/database", "legacy"))
             bare = _bare(f"{base_url}/mcp/database")
             rest = _rest(base_url)
         finally:
@@ -141,7 +142,11 @@ def main() -> None:
         "warm-up ones, one at a time, from the same machine. Every MCP call is audited (one "
         "SQLite write)."
     )
-    print(f"- The official MCP client (`mcp` {_version()}, `call_tool`): {_summary(client)}")
+    print(
+        f"- The official MCP client (`mcp` {_version()}, `call_tool`; its default mode, the "
+        f"2026-07-28 protocol): {_summary(client)}"
+    )
+    print(f"- The same client with the 2025-11-25 handshake (legacy mode): {_summary(legacy)}")
     print(f"- A bare JSON-RPC `tools/call` POST (httpx): {_summary(bare)}")
     print(f"- The same page through REST (`GET /rest/db/{TABLE}?limit=50`): {_summary(rest)}")
     verdict = "pass" if statistics.median(client) < 10 else "**fail**"
