@@ -25,9 +25,10 @@ def test_path_below_a_record_is_404(api, make_table):
 
 
 def test_unknown_route_outside_the_api_is_404_envelope(anonymous):
-    response = anonymous.get("/nowhere")
-    assert response.status_code == 404
-    assert response.json()["success"] is False
+    # (A GET outside the API's paths is the studio's page locally: test_studio_serving.py.)
+    for response in (anonymous.post("/nowhere"), anonymous.get("/rest/nowhere")):
+        assert response.status_code == 404
+        assert response.json()["success"] is False
 
 
 def test_openapi_document_lists_records_and_schema_routes(anonymous):
