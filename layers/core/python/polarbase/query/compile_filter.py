@@ -10,6 +10,7 @@ from psycopg.types.json import Jsonb
 
 from ..schema.model import Table
 from .filter import Condition, FilterNode, Operator
+from .geo import EARTH_RADIUS_METERS, Box, Near
 from .names import ident
 from .statement import Params
 
@@ -58,6 +59,10 @@ def _condition(node: Condition, source: sql.Identifier, params: Params) -> sql.C
         return sql.SQL("{} IS {}NULL").format(column, sql.SQL("" if value else "NOT "))
     if operator is Operator.NOT_NULL:
         return sql.SQL("{} IS {}NULL").format(column, sql.SQL("NOT " if value else ""))
+    if operator is Operator.WITHIN_BOX:
+        return _within(column, value, params)
+    if operator is Operator.NEAR:
+        return _near(column, value, params)
     if operator in _COMPARISONS:
         if is_json:
             return sql.SQL("{} {} {}::jsonb").format(
@@ -89,6 +94,33 @@ def _condition(node: Condition, source: sql.Identifier, params: Params) -> sql.C
     if operator is Operator.CONTAINS and is_json:
         return sql.SQL("{} @> {}::jsonb").format(column, params.add(Jsonb(value)))
     return sql.SQL("{} ILIKE {}").format(text, params.add("%" + escape_like(value) + "%"))
+
+
+def _within(column: sql.Composable, box: Box, params: Params) -> sql.Composable:
+    """``point <@ box``: what a GiST index on the column answers (PolarBase makes one for each
+    geo-point column)."""
+    corners = [params.add(number) for number in (box.min_x, box.min_y, box.max_x, box.max_y)]
+    return sql.SQL(
+        "{} <@ box(point({}::float8, {}::float8), point({}::float8, {}::float8))"
+    ).format(column, *corners)
+
+
+def _near(column: sql.Composable, near: Near, params: Params) -> sql.Composable:
+    """The haversine distance, narrowed first to the circle's bounding box (which the index
+    answers) when it has one."""
+    x, y = params.add(near.x), params.add(near.y)
+    distance = sql.SQL(
+        "2 * {radius} * asin(least(1, sqrt("
+        "power(sin(radians({c}[1] - {y}::float8) / 2), 2) + "
+        "cos(radians({y}::float8)) * cos(radians({c}[1])) * "
+        "power(sin(radians({c}[0] - {x}::float8) / 2), 2)))) <= {meters}::float8"
+    ).format(
+        radius=sql.Literal(EARTH_RADIUS_METERS), c=column, x=x, y=y, meters=params.add(near.meters)
+    )
+    box = near.bounding_box()
+    if box is None:
+        return sql.SQL("({} IS NOT NULL AND {})").format(column, distance)
+    return sql.SQL("({} AND {})").format(_within(column, box, params), distance)
 
 
 def _array_param(node: Condition, params: Params) -> sql.Composable:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from ..errors import InvalidFilterError
 from ..schema.model import Column, Table
+from .geo import HALF_CIRCUMFERENCE_METERS, Box, Near
 from .values import UnfitValueError, coerce_value
 
 __all__ = ["Condition", "FilterNode", "Group", "Operator", "filter_is_empty", "parse_filter"]
@@ -35,6 +37,8 @@ class Operator(StrEnum):
     NOT_NULL = "notNull"
     CONTAINS = "contains"
     OVERLAPS = "overlaps"
+    WITHIN_BOX = "withinBox"
+    NEAR = "near"
 
 
 _ORDERED = {Operator.GT, Operator.GTE, Operator.LT, Operator.LTE, Operator.BETWEEN}
@@ -140,9 +144,16 @@ class _Parser:
         if operator in (Operator.EQ, Operator.NE) and value is None:
             flipped = Operator.IS_NULL if operator is Operator.EQ else Operator.NOT_NULL
             return Condition(column, flipped, True)
+        if operator in (Operator.WITHIN_BOX, Operator.NEAR):
+            if base != "point" or column.is_array:
+                raise InvalidFilterError(
+                    f"filter on column '{name}': '{operator.value}' applies to geo-point columns"
+                )
+            return Condition(column, operator, _geo_value(operator, value))
         if base == "point":
             raise InvalidFilterError(
-                f"filter on column '{name}': geo-point columns support only isNull and notNull"
+                f"filter on column '{name}': geo-point columns support isNull, notNull, "
+                "withinBox and near"
             )
         if operator in _ORDERED and (base in _UNORDERED_BASES or column.is_array):
             raise InvalidFilterError(
@@ -186,6 +197,38 @@ class _Parser:
             f"filter on column '{column.name}': '{operator.value}' applies to multi-select, "
             "list and json columns (and 'contains' to text)"
         )
+
+
+def _coordinates(value: Any, names: tuple[str, ...], shape: str) -> dict[str, float]:
+    if not isinstance(value, dict) or set(value) != set(names):
+        raise UnfitValueError(f"takes {shape}")
+    numbers: dict[str, float] = {}
+    for key in names:
+        number = value[key]
+        if isinstance(number, bool) or not isinstance(number, int | float):
+            raise UnfitValueError(f"takes {shape}: {key} must be a number")
+        if not math.isfinite(number):
+            raise UnfitValueError(f"takes {shape}: {key} must be finite")
+        numbers[key] = float(number)
+    return numbers
+
+
+def _geo_value(operator: Operator, value: Any) -> Box | Near:
+    if operator is Operator.WITHIN_BOX:
+        box = _coordinates(
+            value, ("minX", "minY", "maxX", "maxY"), '{"minX", "minY", "maxX", "maxY"}'
+        )
+        if box["minX"] > box["maxX"] or box["minY"] > box["maxY"]:
+            raise UnfitValueError("takes a box whose minX <= maxX and minY <= maxY")
+        return Box(box["minX"], box["minY"], box["maxX"], box["maxY"])
+    near = _coordinates(value, ("x", "y", "meters"), '{"x", "y", "meters"}')
+    if not -180 <= near["x"] <= 180 or not -90 <= near["y"] <= 90:
+        raise UnfitValueError(
+            "takes x as a longitude (-180 to 180) and y as a latitude (-90 to 90)"
+        )
+    if not 0 <= near["meters"] <= HALF_CIRCUMFERENCE_METERS:
+        raise UnfitValueError("takes meters between 0 and half the earth's circumference")
+    return Near(near["x"], near["y"], near["meters"])
 
 
 def _check_pattern(value: Any) -> None:

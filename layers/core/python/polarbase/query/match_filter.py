@@ -44,6 +44,7 @@ from typing import Any
 
 from ..schema.model import Column
 from .filter import Condition, FilterNode, Operator
+from .geo import Box, Near
 
 __all__ = ["RowPredicate", "compile_predicate"]
 
@@ -456,12 +457,30 @@ def _array_containment(column: Column, operator: Operator, values: list[Any]) ->
     )
 
 
+def _geo(area: Box | Near) -> Callable[[Any], bool]:
+    """A geo-point as REST returns it (``{"x", "y"}``) inside ``area``; anything else is not."""
+
+    def inside(found: Any) -> bool:
+        if not isinstance(found, Mapping):
+            return False
+        x, y = found.get("x"), found.get("y")
+        if isinstance(x, bool) or isinstance(y, bool):
+            return False
+        if not isinstance(x, int | float | Decimal) or not isinstance(y, int | float | Decimal):
+            return False
+        return area.contains(float(x), float(y))
+
+    return inside
+
+
 def _condition(node: Condition) -> RowPredicate:
     column, operator, value = node.column, node.operator, node.value
     name = column.name
     if operator in (Operator.IS_NULL, Operator.NOT_NULL):
         wants_null = value == (operator is Operator.IS_NULL)
         return lambda row: (name in row and row[name] is None) is wants_null
+    if operator in (Operator.WITHIN_BOX, Operator.NEAR):
+        return _on_value(name, _geo(value))
     if operator in (Operator.EQ, Operator.NE) or operator in _ORDER:
         return _on_value(name, _compare(column, operator, value))
     if operator is Operator.BETWEEN:

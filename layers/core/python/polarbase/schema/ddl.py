@@ -245,6 +245,14 @@ def add_column_statements(
     ]
     if definition.comment is not None:
         statements.append(comment_column_statement(table, definition.name, definition.comment))
+    if definition.dataType == "geo-point":
+        # withinBox and near filters (and the map view's box queries) are answered by a GiST
+        # index; PostgreSQL names it (<table>_<column>_idx, shortened to fit).
+        statements.append(
+            sql.SQL("CREATE INDEX ON {} USING gist ({})").format(
+                _table_id(table), sql.Identifier(definition.name)
+            )
+        )
     return statements
 
 
