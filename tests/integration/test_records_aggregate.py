@@ -88,6 +88,13 @@ def test_where_filters_rows_and_having_filters_groups(api, sales):
     assert data["rows"] == [{"status": "open", "count(*)": 2}]
 
 
+def test_search_narrows_the_rows_as_the_records_search_does(api, sales):
+    data = aggregate(api, sales, select=["count(*) as n"], search="EU")
+    listed = assert_ok(api.get(f"/rest/db/{sales}", params={"search": "EU"}))
+    assert data["rows"] == [{"n": listed["pagination"]["total"]}]
+    assert data["rows"] == [{"n": 3}]  # region "eu" (case-insensitive)
+
+
 def test_count_distinct_and_group_by_two_columns_with_pages(api, sales):
     (row,) = aggregate(api, sales, select=["count(distinct status) as kinds"])["rows"]
     assert row == {"kinds": 3}

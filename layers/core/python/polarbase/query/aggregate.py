@@ -19,7 +19,7 @@ from psycopg import sql
 
 from ..errors import InvalidInputError
 from ..schema.model import Column, Table
-from .compile_filter import compile_filter
+from .compile_filter import compile_filter, compile_search
 from .filter import FilterNode, parse_filter
 from .names import ident
 from .projection import type_cast
@@ -78,6 +78,7 @@ class AggregateRequest:
     selections: tuple[Selection, ...]
     group: tuple[Column, ...]
     filter: FilterNode | None
+    search: str | None
     having: tuple[HavingCondition, ...]
     order: tuple[tuple[Selection, bool], ...]
     page: int
@@ -233,7 +234,16 @@ def parse_aggregate(raw: Any, table: Table, *, max_limit: int) -> AggregateReque
     """
     if not isinstance(raw, dict):
         raise InvalidInputError("query: must be an object with select, where, group, ...")
-    unknown = set(raw) - {"select", "where", "group", "having", "order", "page", "limit"}
+    unknown = set(raw) - {
+        "select",
+        "where",
+        "search",
+        "group",
+        "having",
+        "order",
+        "page",
+        "limit",
+    }
     if unknown:
         raise InvalidInputError(f"query: unknown field '{sorted(unknown)[0]}'")
     texts = _names(raw.get("select"), "select")
@@ -293,11 +303,23 @@ def parse_aggregate(raw: Any, table: Table, *, max_limit: int) -> AggregateReque
         selections=tuple(selections),
         group=tuple(group),
         filter=parse_filter(where, table),
+        search=_search(raw.get("search")),
         having=tuple(having),
         order=order,
         page=page,
         limit=limit,
     )
+
+
+def _search(raw: Any) -> str | None:
+    """The records' search, as ``GET /rest/db/{table}?search=`` takes it."""
+    if raw is None:
+        return None
+    if not isinstance(raw, str):
+        raise InvalidInputError("search: must be a string")
+    if "\x00" in raw:
+        raise InvalidInputError("search: may not contain the NUL character")
+    return raw.strip() or None
 
 
 def _expression(selection: Selection) -> sql.Composable:
@@ -342,11 +364,12 @@ def aggregate_statement(request: AggregateRequest) -> Statement:
     """The page of groups and its pagination as one JSON object, in one statement."""
     table = request.table
     params = Params()
-    where = (
-        compile_filter(request.filter, _SOURCE, params)
-        if request.filter is not None
-        else sql.SQL("TRUE")
-    )
+    conditions: list[sql.Composable] = []
+    if request.filter is not None:
+        conditions.append(compile_filter(request.filter, _SOURCE, params))
+    if request.search is not None:
+        conditions.append(compile_search(table, request.search, _SOURCE, params))
+    where = sql.SQL(" AND ").join(conditions) if conditions else sql.SQL("TRUE")
     having: Sequence[sql.Composable] = [_having_sql(c, params) for c in request.having]
     group_by = (
         sql.SQL(" GROUP BY {}").format(
