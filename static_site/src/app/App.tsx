@@ -5,6 +5,7 @@ import { ApiProvider, createApiClient, type StudioConfig } from "../shared/api";
 import { createApiKeyStore } from "../shared/session/apiKeyStore";
 import { createStudioQueryClient } from "./queryClient";
 import { Shell } from "./Shell";
+import { clearTabs } from "./tabsStore";
 
 const keyStore = createApiKeyStore(window.sessionStorage);
 
@@ -13,6 +14,7 @@ export function App({ config }: { config: StudioConfig }) {
 
   const signOut = useCallback(() => {
     keyStore.clear();
+    clearTabs(window.sessionStorage);
     setApiKey(null);
   }, []);
   const [queryClient] = useState(() => createStudioQueryClient(signOut));

@@ -1,9 +1,9 @@
 import { useQuery } from "@tanstack/react-query";
-import { useApi, type TableDocument, type TableSummary } from "../../../shared/api";
+import { queryKeys, useApi, type TableDocument, type TableSummary } from "../../../shared/api";
 
 export const tableKeys = {
-  list: ["tables"] as const,
-  document: (table: string) => ["tables", table] as const,
+  list: queryKeys.tables,
+  document: queryKeys.table,
 };
 
 /** `GET /rest/db/tables`: every table the key may read. */

@@ -1,21 +1,30 @@
 import { useState } from "react";
 import { ErrorMessage } from "../../../shared/ui/ErrorMessage";
+import { PencilIcon, TrashIcon } from "../../../shared/ui/icons";
 import { useTables } from "../api/tableQueries";
 import { matchTables, tableLabel } from "../matchTables";
 
 interface Props {
   activeTable: string | null;
   onOpen: (table: string) => void;
+  onCreate: () => void;
+  onEdit: (table: string) => void;
+  onDelete: (table: string) => void;
 }
 
-export function TableSidebar({ activeTable, onOpen }: Props) {
+export function TableSidebar({ activeTable, onOpen, onCreate, onEdit, onDelete }: Props) {
   const tables = useTables();
   const [query, setQuery] = useState("");
   const shown = matchTables(tables.data ?? [], query);
 
   return (
     <nav className="sidebar" aria-label="Tables">
-      <h2 className="sidebar-title">Tables</h2>
+      <div className="sidebar-head">
+        <h2 className="sidebar-title">Tables</h2>
+        <button type="button" className="small primary" onClick={onCreate}>
+          New table
+        </button>
+      </div>
       <input
         type="search"
         className="sidebar-search"
@@ -28,7 +37,7 @@ export function TableSidebar({ activeTable, onOpen }: Props) {
       {tables.isPending && <p className="muted">Loading…</p>}
       <ul className="table-list">
         {shown.map((table) => (
-          <li key={table.name}>
+          <li key={table.name} className="table-item" aria-label={tableLabel(table)}>
             <button
               type="button"
               className="table-link"
@@ -39,6 +48,26 @@ export function TableSidebar({ activeTable, onOpen }: Props) {
               {tableLabel(table)}
               {tableLabel(table) !== table.name && <span className="table-name">{table.name}</span>}
             </button>
+            <span className="table-actions">
+              <button
+                type="button"
+                className="icon-button"
+                aria-label="Edit table"
+                title={`Edit table ${table.name}`}
+                onClick={() => onEdit(table.name)}
+              >
+                <PencilIcon />
+              </button>
+              <button
+                type="button"
+                className="icon-button"
+                aria-label="Delete table"
+                title={`Delete table ${table.name}`}
+                onClick={() => onDelete(table.name)}
+              >
+                <TrashIcon />
+              </button>
+            </span>
           </li>
         ))}
       </ul>

@@ -1,0 +1,47 @@
+import type { Column } from "../../../shared/api";
+import { AGGREGATE_LABELS, footerRequest, formatAggregate, type AggregateKind } from "../aggregates";
+import { columnTitle } from "../columns";
+import { useAggregate } from "../hooks/useAggregate";
+import type { WhereFilter } from "../listQuery";
+import type { LiveState } from "../hooks/useLiveUpdates";
+
+interface GridFooterProps {
+  table: string;
+  columns: readonly Column[];
+  aggregates: Readonly<Record<string, AggregateKind>>;
+  where: WhereFilter | null;
+  rowText: string;
+  live: LiveState;
+}
+
+const LIVE_TEXT: Record<LiveState, string> = { connecting: "Connecting…", live: "Live", off: "Live updates off" };
+
+/** The status bar: the row count, each column's chosen aggregate (from the server), and the live feed's state. */
+export function GridFooter({ table, columns, aggregates, where, rowText, live }: GridFooterProps) {
+  const built = footerRequest(aggregates, columns.map((column) => column.name), where);
+  const result = useAggregate(table, built?.request ?? null);
+  const row = result.data?.rows[0];
+  return (
+    <footer className="grid-status">
+      <span aria-live="polite">{rowText}</span>
+      {built !== null && (
+        <ul className="footer-aggregates" aria-label="Column summaries">
+          {columns.map((column) => {
+            const kind = aggregates[column.name];
+            const alias = built.aliases[column.name];
+            if (kind === undefined || alias === undefined) return null;
+            return (
+              <li key={column.name}>
+                <span className="muted">
+                  {columnTitle(column)} · {AGGREGATE_LABELS[kind]}:
+                </span>{" "}
+                <strong>{result.error ? "error" : row === undefined ? "…" : formatAggregate(kind, row[alias])}</strong>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      <span className={`live-state live-${live}`}>{LIVE_TEXT[live]}</span>
+    </footer>
+  );
+}

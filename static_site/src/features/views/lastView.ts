@@ -1,0 +1,25 @@
+/** Which view of each table was open last, for this browser tab (the layouts themselves are on the server). */
+const PREFIX = "polarbase.view.";
+
+export interface LastViewStore {
+  read(table: string): number | null;
+  write(table: string, id: number | null): void;
+}
+
+export function createLastViewStore(storage: Pick<Storage, "getItem" | "setItem" | "removeItem">): LastViewStore {
+  return {
+    read(table) {
+      const value = Number(storage.getItem(PREFIX + table));
+      return Number.isSafeInteger(value) && value > 0 ? value : null;
+    },
+    write(table, id) {
+      if (id === null) storage.removeItem(PREFIX + table);
+      else storage.setItem(PREFIX + table, String(id));
+    },
+  };
+}
+
+/** The view to open: the last one opened when it still exists, else the table's first. */
+export function pickView<V extends { id: number }>(views: readonly V[], lastId: number | null): V | null {
+  return views.find((view) => view.id === lastId) ?? views[0] ?? null;
+}
