@@ -51,6 +51,8 @@ def test_list_tables_shows_name_comment_key_and_ui_name(api, make_table):
         "comment": "people we know",
         "primaryKey": {"name": "id", "type": "int8"},
         "presentation": {"uiName": "People"},
+        "idType": "biginteger",
+        "timestamps": True,
     }
 
 
@@ -423,3 +425,17 @@ def test_a_rule_on_a_long_named_table_names_the_column(api, make_table):
     response = api.post(f"/rest/db/{table}", json={"quantity_in_stock": 9})
 
     assert_error(response, 409, "column 'quantity_in_stock'")
+
+
+def test_a_table_reports_the_id_type_and_timestamps_it_was_made_with(api, make_table, pg):
+    for id_type, timestamps in (("uuid", False), ("shortid", True), ("integer", True)):
+        table = make_table(idType=id_type, timestamps=timestamps)
+        document = assert_ok(api.get(f"/rest/db/tables/{table}"))
+        assert (document["idType"], document["timestamps"]) == (id_type, timestamps)
+    # A table made outside PolarBase, with a key PolarBase does not make
+    pg.execute("CREATE TABLE outside_made (code text PRIMARY KEY)")
+    try:
+        document = assert_ok(api.get("/rest/db/tables/outside_made"))
+        assert (document["idType"], document["timestamps"]) == (None, False)
+    finally:
+        pg.execute("DROP TABLE outside_made")

@@ -70,6 +70,9 @@ def table_document(table: Table, *, include_schema: bool = False) -> dict[str, A
         "comment": table.comment,
         "primaryKey": {"name": key.name, "type": key.udt_name} if key is not None else None,
         "presentation": {"uiName": table.ui_name} if table.ui_name is not None else None,
+        # As a create-table body names them (None: a key PolarBase does not make, from outside).
+        "idType": table.id_type,
+        "timestamps": table.has_timestamps,
     }
     if include_schema:
         document["schema"] = [column_document(column) for column in table.columns]
