@@ -150,3 +150,45 @@ def test_a_formula_column_cannot_be_written(api, priced):
     assert_ok(add_formula(api, priced, "qty * 2", "integer"))
 
     assert_error(api.post(f"/rest/db/{priced}", json={"computed": 5}), 400, "computed")
+
+
+def test_a_formula_reads_back_as_it_was_written_until_it_changes_outside(
+    api, priced, make_table, pg
+):
+    # PostgreSQL rewrites "price * qty" as "(price * (qty)::numeric)"; the API shows what was sent
+    added = assert_ok(add_formula(api, priced, "price  *  qty"))
+    assert added["formula"]["expression"] == "price  *  qty"
+    schema = {c["name"]: c for c in assert_ok(api.get(f"/rest/db/tables/{priced}/schema"))}
+    assert schema["computed"]["formula"]["expression"] == "price  *  qty"
+    # Changed through the API: the new text
+    changed = assert_ok(
+        api.put(
+            f"/rest/db/tables/{priced}/columns/computed",
+            json={
+                "name": "total",
+                "dataType": "formula",
+                "formula": {"resultType": "numeric", "expression": "price*qty + 1"},
+            },
+        )
+    )
+    assert changed["formula"]["expression"] == "price*qty + 1"
+    # The same in a new table's body
+    table = make_table(
+        columns=[
+            {"name": "a", "dataType": "integer"},
+            {
+                "name": "b",
+                "dataType": "formula",
+                "formula": {"resultType": "integer", "expression": "a+1"},
+            },
+        ]
+    )
+    columns = {c["name"]: c for c in assert_ok(api.get(f"/rest/db/tables/{table}/schema"))}
+    assert columns["b"]["formula"]["expression"] == "a+1"
+    # Changed outside PolarBase (the same column): what PostgreSQL holds now, not the stale text
+    pg.execute(f'ALTER TABLE "{priced}" ALTER COLUMN total SET EXPRESSION AS (price * 2)')
+    listed = assert_ok(api.get("/rest/db/tables", params={"includeSchema": "true"}))  # fresh
+    (document,) = [t for t in listed if t["name"] == priced]
+    (total,) = [c for c in document["schema"] if c["name"] == "total"]
+    assert "2" in total["formula"]["expression"]
+    assert "qty" not in total["formula"]["expression"]

@@ -125,7 +125,12 @@ class TableService:
         for column in columns:
             if column.presentation is not None:
                 self._save_presentation(table, table.column(column.name), column)
-        if definition.presentation is not None or any(c.presentation for c in columns):
+        written = [self._save_formula(table, column) for column in columns]
+        if (
+            definition.presentation is not None
+            or any(c.presentation for c in columns)
+            or any(written)
+        ):
             table = await self.catalog.reload(ref)
         await self.writes.announce(principal, ref, ChangeAction.CREATE_TABLE)
         return table
@@ -187,6 +192,7 @@ class TableService:
         table = await self.catalog.table(table.ref)
         if definition.presentation is not None:
             self._save_presentation(table, table.column(definition.name), definition)
+        if definition.presentation is not None or self._save_formula(table, definition):
             table = await self.catalog.reload(table.ref)
         column = table.column(definition.name)
         assert column is not None
@@ -231,6 +237,8 @@ class TableService:
             raise
         self._changed(table.ref)
         table = await self.catalog.table(table.ref)
+        if self._save_formula(table, definition):
+            table = await self.catalog.reload(table.ref)
         column = table.column(definition.name)
         assert column is not None
         if "presentation" in definition.model_fields_set:
@@ -368,6 +376,21 @@ class TableService:
             raise RuleViolationError(
                 f"column '{definition.name}': virtual formulas need PostgreSQL 18 or later"
             )
+
+    def _save_formula(self, table: Table, definition: ColumnDefinition) -> bool:
+        """Keep a formula as it was written, beside what PostgreSQL made of it; True when
+        something was saved (the table's shape must then be read again)."""
+        column = table.column(definition.name)
+        if definition.formula is None or column is None or column.formula is None:
+            return False
+        written = definition.formula.expression
+        if column.formula.expression == written:
+            return False  # PostgreSQL kept it as it is, or it is already saved
+        self.presentations.set_formula(
+            self.schema, table.oid, column.attnum, column.name, written, column.formula.expression
+        )
+        self.store.mark_catalog_changed()
+        return True
 
     def _save_presentation(
         self, table: Table, column: Column | None, definition: ColumnDefinition

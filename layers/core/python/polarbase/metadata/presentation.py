@@ -31,13 +31,15 @@ class PresentationRepository:
                 ).fetchall()
             )
             columns: dict[int, dict[int, ColumnPresentation]] = {}
-            for oid, attnum, ui_name, display_format in db.execute(
-                "SELECT table_oid, attnum, ui_name, format FROM column_metadata "
-                "WHERE schema_name = ?",
+            for oid, attnum, ui_name, display_format, formula, stored in db.execute(
+                "SELECT table_oid, attnum, ui_name, format, formula, formula_stored "
+                "FROM column_metadata WHERE schema_name = ?",
                 (schema,),
             ):
                 columns.setdefault(oid, {})[attnum] = ColumnPresentation(
-                    ui_name, orjson.loads(display_format) if display_format else None
+                    ui_name,
+                    orjson.loads(display_format) if display_format else None,
+                    (formula, stored) if formula is not None and stored is not None else None,
                 )
             return {
                 oid: TablePresentation(tables.get(oid), columns.get(oid, {}))
@@ -76,6 +78,23 @@ class PresentationRepository:
                 "column_name = excluded.column_name, ui_name = excluded.ui_name, "
                 "format = excluded.format, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
                 (schema, oid, attnum, name, ui_name, encoded),
+            )
+        )
+
+    def set_formula(
+        self, schema: str, oid: int, attnum: int, name: str, written: str, stored: str
+    ) -> None:
+        """Keep a formula as its author wrote it, with the expression PostgreSQL stored."""
+        self.store.write(
+            lambda db: db.execute(
+                "INSERT INTO column_metadata "
+                "(schema_name, table_oid, attnum, column_name, formula, formula_stored) "
+                "VALUES (?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (schema_name, table_oid, attnum) DO UPDATE SET "
+                "column_name = excluded.column_name, formula = excluded.formula, "
+                "formula_stored = excluded.formula_stored, "
+                "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+                (schema, oid, attnum, name, written, stored),
             )
         )
 

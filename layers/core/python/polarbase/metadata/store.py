@@ -69,6 +69,10 @@ _MIGRATIONS: tuple[str, ...] = (
         UNIQUE (schema_name, table_oid, name)
     );
     """,
+    """
+    ALTER TABLE column_metadata ADD COLUMN formula TEXT;
+    ALTER TABLE column_metadata ADD COLUMN formula_stored TEXT;
+    """,
 )
 
 

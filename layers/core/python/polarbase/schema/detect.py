@@ -67,6 +67,8 @@ _NUMBER_CAST = re.compile(
 class ColumnPresentation:
     ui_name: str | None = None
     display_format: dict[str, Any] | None = None
+    formula: tuple[str, str] | None = None
+    """A formula as its author wrote it, and the expression PostgreSQL stored for it then."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,6 +327,13 @@ def build_table(
                 on_delete=_ACTIONS.get(fk["onDelete"], "NO ACTION"),
             )
         shown = presentation.columns.get(raw_column["attnum"], ColumnPresentation())
+        if formula is not None and shown.formula is not None:
+            written, stored = shown.formula
+            # PostgreSQL rewrites what it is given (``price * qty`` comes back as
+            # ``(price * (qty)::double precision)``): show what was written, unless the
+            # expression changed since (outside PolarBase).
+            if stored == formula.expression:
+                formula = Formula(formula.result_type, written, formula.strategy)
         default_sql = None if generated else raw_column["default"]
         columns.append(
             Column(
