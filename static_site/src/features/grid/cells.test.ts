@@ -20,9 +20,10 @@ describe("isEditable", () => {
     for (const type of ["auto-number", "auto-date", "formula"] as const) expect(isEditable(column(type), "id")).toBe(false);
   });
 
-  it("leaves types without an inline editor yet read-only", () => {
+  it("edits every other type through its own editor", () => {
     for (const type of ["date", "select", "multi-select", "json", "reference", "attachment", "geo-point"] as const) {
-      expect(isEditable(column(type), "id")).toBe(false);
+      expect(isEditable(column(type), "id")).toBe(true);
+      expect(toGridCell(column(type), null, true)).toMatchObject({ kind: GridCellKind.Custom, allowOverlay: true });
     }
   });
 });
@@ -34,7 +35,7 @@ describe("toGridCell", () => {
     expect(toGridCell(column("text"), "Ada", true)).toMatchObject({ kind: GridCellKind.Text, data: "Ada", allowOverlay: true });
     expect(toGridCell(column("date"), "2026-02-28T00:00:00+00:00", false)).toMatchObject({
       kind: GridCellKind.Text,
-      data: "2026-02-28T00:00:00+00:00",
+      data: "28/02/2026",
       allowOverlay: false,
     });
   });
@@ -53,11 +54,11 @@ describe("toGridCell", () => {
 
 describe("displayText", () => {
   it("writes chips, points, files and JSON as text", () => {
-    expect(displayText("multi-select", ["Analytics", "API Access"])).toBe("Analytics, API Access");
-    expect(displayText("geo-point", { x: 2.35, y: 48.85 })).toBe("2.35, 48.85");
-    expect(displayText("attachment", [{ name: "a.png" }, { name: "b.pdf" }])).toBe("a.png, b.pdf");
-    expect(displayText("json", { plan: "pro", seats: 5 })).toBe('{"plan":"pro","seats":5}');
-    expect(displayText("select", null)).toBe("");
+    expect(displayText(column("multi-select"), ["Analytics", "API Access"])).toBe("Analytics, API Access");
+    expect(displayText(column("geo-point"), { x: 2.35, y: 48.85 })).toBe("2.35, 48.85");
+    expect(displayText(column("attachment"), [{ name: "a.png" }, { name: "b.pdf" }])).toBe("a.png, b.pdf");
+    expect(displayText(column("json"), { plan: "pro", seats: 5 })).toBe('{"plan":"pro","seats":5}');
+    expect(displayText(column("select"), null)).toBe("");
   });
 });
 

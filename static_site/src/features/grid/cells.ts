@@ -1,19 +1,51 @@
-import { GridCellKind, type EditableGridCell, type GridCell } from "@glideapps/glide-data-grid";
-import type { Column, FieldType } from "../../shared/api";
+import { GridCellKind, type CustomCell, type EditableGridCell, type GridCell } from "@glideapps/glide-data-grid";
+import type { Column, FieldType, RecordRow } from "../../shared/api";
+import { copyText } from "./editing/coerce";
+import { dateFormatOf, formatDate } from "./editing/dates";
+import { isPoint, referenceAlias, rowLabel, type Field } from "./editing/fields";
 
-/** Types whose cells this increment edits inline; the rest get their own editors later. */
-const TEXT_EDITED: ReadonlySet<FieldType> = new Set(["text", "long-text", "email", "url"]);
-const NUMBER_EDITED: ReadonlySet<FieldType> = new Set(["integer", "number"]);
 /** Values the database sets: never editable, whatever the key may do. */
 const DATABASE_SET: ReadonlySet<FieldType> = new Set(["auto-number", "auto-date", "formula"]);
+/** Types with an editor of their own (an overlay from `valueCell`), drawn by `valueCellRenderer`. */
+const OWN_EDITOR: ReadonlySet<FieldType> = new Set([
+  "long-text",
+  "date",
+  "select",
+  "multi-select",
+  "json",
+  "geo-point",
+  "reference",
+  "attachment",
+]);
 
 export function isEditable(column: Column, primaryKey: string): boolean {
-  if (column.primary || column.name === primaryKey || DATABASE_SET.has(column.dataType)) return false;
-  return TEXT_EDITED.has(column.dataType) || NUMBER_EDITED.has(column.dataType) || column.dataType === "checkbox";
+  return !(column.primary || column.name === primaryKey || DATABASE_SET.has(column.dataType));
+}
+
+export interface ValueCellData {
+  readonly kind: "value-cell";
+  readonly field: Field;
+  readonly value: unknown;
+  /** What the cell shows (and reads out to assistive technology). */
+  readonly text: string;
+  /** Chips, for select and multi-select. */
+  readonly chips: readonly string[] | null;
+}
+
+export type ValueCell = CustomCell<ValueCellData>;
+
+export function isValueCell(cell: GridCell): cell is ValueCell {
+  return cell.kind === GridCellKind.Custom && (cell.data as { kind?: unknown }).kind === "value-cell";
+}
+
+/** The cell for a value of another value (a clear, a pick in an editor). */
+export function withValue(cell: ValueCell, value: unknown): ValueCell {
+  const text = displayText(cell.data.field, value);
+  return { ...cell, data: { ...cell.data, value, text, chips: chipsOf(cell.data.field, value) }, copyData: text };
 }
 
 /** A cell typed by the column's field type (a formula by its value, since its result type varies). */
-export function toGridCell(column: Column, value: unknown, editable: boolean): GridCell {
+export function toGridCell(column: Field, value: unknown, editable: boolean, row?: RecordRow): GridCell {
   const kind = column.dataType === "formula" ? formulaKind(value) : column.dataType;
   if (kind === "checkbox") {
     return { kind: GridCellKind.Boolean, data: typeof value === "boolean" ? value : null, allowOverlay: false, readonly: !editable };
@@ -29,11 +61,21 @@ export function toGridCell(column: Column, value: unknown, editable: boolean): G
       contentAlign: "right",
     };
   }
-  const text = displayText(column.dataType, value);
+  if (editable && OWN_EDITOR.has(column.dataType)) {
+    const text = displayText(column, value, row);
+    return {
+      kind: GridCellKind.Custom,
+      data: { kind: "value-cell", field: column, value, text, chips: chipsOf(column, value) },
+      copyData: text,
+      allowOverlay: true,
+      readonly: false,
+    };
+  }
+  const text = displayText(column, value, row);
   return { kind: GridCellKind.Text, data: text, displayData: text, allowOverlay: editable, readonly: !editable };
 }
 
-/** The JSON value a PATCH sends for an edited cell. */
+/** The JSON value a write sends for an edited cell. */
 export function editedValue(column: Column, cell: EditableGridCell): unknown {
   switch (cell.kind) {
     case GridCellKind.Boolean:
@@ -43,9 +85,17 @@ export function editedValue(column: Column, cell: EditableGridCell): unknown {
     case GridCellKind.Text:
       // An emptied cell clears the value where the column allows it, rather than storing "".
       return cell.data === "" && column.nullable ? null : cell.data;
+    case GridCellKind.Custom:
+      if (isValueCell(cell)) return cell.data.value ?? null;
+      throw new Error(`No editor for ${column.dataType} cells`);
     default:
       throw new Error(`No inline editor for ${column.dataType} cells yet`);
   }
+}
+
+/** What a copied cell puts on the clipboard: text that pasting reads back into the same value. */
+export function cellCopyText(column: Field, value: unknown): string {
+  return copyText(column, value);
 }
 
 function formulaKind(value: unknown): FieldType {
@@ -60,12 +110,36 @@ function toNumber(value: unknown): number | undefined {
   return undefined;
 }
 
-/** Text for the types shown as text in this increment (dates, chips, JSON, points, files). */
-export function displayText(dataType: FieldType, value: unknown): string {
+function chipsOf(column: Column, value: unknown): string[] | null {
+  if (column.dataType === "select") return typeof value === "string" && value !== "" ? [value] : [];
+  if (column.dataType === "multi-select") return Array.isArray(value) ? value.map(String) : [];
+  return null;
+}
+
+/** What a cell shows: dates in the column's format, chips' names, a reference's label, file names. */
+export function displayText(column: Field, value: unknown, row?: RecordRow): string {
   if (value === null || value === undefined) return "";
-  if (dataType === "multi-select" && Array.isArray(value)) return value.join(", ");
-  if (dataType === "attachment" && Array.isArray(value)) return value.map(attachmentName).join(", ");
-  if (dataType === "geo-point" && isPoint(value)) return `${value.x}, ${value.y}`;
+  switch (column.dataType) {
+    case "date":
+      return formatDate(value, dateFormatOf(column));
+    case "auto-date":
+      return typeof value === "string" ? formatDate(value, { pattern: "YYYY-MM-DD", showTime: true }) : String(value);
+    case "multi-select":
+      return Array.isArray(value) ? value.join(", ") : String(value);
+    case "attachment":
+      return Array.isArray(value) ? value.map(attachmentName).join(", ") : String(value);
+    case "geo-point":
+      return isPoint(value) ? `${value.x}, ${value.y}` : JSON.stringify(value);
+    case "reference": {
+      const target = row?.[referenceAlias(column.name)];
+      const display = column.presentation?.format?.displayColumn;
+      return rowLabel(
+        typeof target === "object" && target !== null ? (target as RecordRow) : undefined,
+        typeof display === "string" ? display : null,
+        value,
+      );
+    }
+  }
   if (typeof value === "string") return value;
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   return JSON.stringify(value);
@@ -74,8 +148,4 @@ export function displayText(dataType: FieldType, value: unknown): string {
 function attachmentName(file: unknown): string {
   const name = typeof file === "object" && file !== null ? (file as { name?: unknown }).name : undefined;
   return typeof name === "string" ? name : JSON.stringify(file);
-}
-
-function isPoint(value: unknown): value is { x: number; y: number } {
-  return typeof value === "object" && value !== null && "x" in value && "y" in value;
 }

@@ -12,6 +12,8 @@ export interface RowsView {
   sort: readonly SortSpec[];
   filter: WhereFilter | null;
   search: string;
+  /** `expand=col:alias` for the reference columns whose labels the grid shows. */
+  expand?: readonly string[];
 }
 
 export const DEFAULT_VIEW: RowsView = { sort: [], filter: null, search: "" };

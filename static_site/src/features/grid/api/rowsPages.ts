@@ -30,5 +30,6 @@ export function fetchRowsPage(
     position: previousCursor === null ? { page: page + 1 } : { after: previousCursor },
     count: page === 0 ? "estimated" : "none",
   });
+  if (view.expand !== undefined && view.expand.length > 0) query.set("expand", view.expand.join(","));
   return api.request<RowsPage>("GET", `/rest/db/${encodeURIComponent(table)}`, { query, signal });
 }

@@ -64,5 +64,5 @@ export function GroupPanel({ table, schema, groupBy, where, selected, onSelect }
 function groupLabel(schema: readonly Column[], name: string | undefined, value: unknown): string {
   const column = schema.find((candidate) => candidate.name === name);
   if (value === null || value === undefined) return "(empty)";
-  return column === undefined ? String(value) : displayText(column.dataType, value) || "(empty)";
+  return column === undefined ? String(value) : displayText(column, value) || "(empty)";
 }

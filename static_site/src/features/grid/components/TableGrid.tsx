@@ -4,21 +4,25 @@ import {
   DataEditor,
   GridCellKind,
   type DataEditorRef,
-  type EditableGridCell,
   type GridCell,
   type GridColumn,
   type Item,
   type Rectangle,
 } from "@glideapps/glide-data-grid";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import type { TableDocument } from "../../../shared/api";
+import { useQueryClient } from "@tanstack/react-query";
+import { queryKeys, type RecordRow, type TableDocument, type TableSummary } from "../../../shared/api";
+import { ConfirmDialog } from "../../../shared/ui/ConfirmDialog";
 import { useDebouncedValue } from "../../../shared/hooks/useDebouncedValue";
 import { ErrorMessage } from "../../../shared/ui/ErrorMessage";
 import { groupFilter } from "../aggregates";
-import { editedValue, isEditable, toGridCell } from "../cells";
+import { isEditable, toGridCell } from "../cells";
+import { referenceAlias, type Field } from "../editing/fields";
+import type { GridContext } from "../editing/plan";
 import { toGridColumns } from "../columns";
 import { toWhereFilter } from "../filters/filterModel";
-import { useCellEdit } from "../hooks/useCellEdit";
+import { useAddedRows } from "../hooks/useAddedRows";
+import { useGridEditing } from "../hooks/useGridEditing";
 import { useLiveUpdates } from "../hooks/useLiveUpdates";
 import { useSavedLayout, type SavedLayout } from "../hooks/useSavedLayout";
 import { useTableRows } from "../hooks/useTableRows";
@@ -28,13 +32,19 @@ import type { RowRange } from "../pageWindow";
 import { SORT_ICONS, withSortIcons } from "../sortIcons";
 import { GridFooter } from "./GridFooter";
 import { GroupPanel } from "./GroupPanel";
+import { RecordDialog } from "./RecordDialog";
 import { GridToolbar } from "./toolbar/GridToolbar";
+import { RecordActions } from "./toolbar/RecordActions";
+import { valueCellRenderer } from "./valueCellRenderer";
 
 const LOADING_CELL: GridCell = { kind: GridCellKind.Loading, allowOverlay: false };
 // Fetch for where the scroll settles, not for every frame a scrollbar drag passes through.
 const FETCH_SETTLE_MS = 60;
 // Typing in the search box or a filter value asks the server once the typing pauses.
 const QUERY_SETTLE_MS = 300;
+// Space opens the record form (or toggles a checkbox), so only Enter activates a cell.
+const KEYBINDINGS = { activateCell: "Enter|shift+Enter", copy: false, cut: false, paste: false } as const;
+const TRAILING_ROW = { hint: "Add record", sticky: true, tint: true } as const;
 
 /** The spreadsheet over one table: its saved layout, a toolbar, rows from the server as they scroll into view. */
 export function TableGrid({ table }: { table: TableDocument }) {
@@ -44,7 +54,16 @@ export function TableGrid({ table }: { table: TableDocument }) {
 }
 
 function GridWorkspace({ table, saved }: { table: TableDocument; saved: SavedLayout }) {
-  const { schema, primaryKey } = table;
+  const { primaryKey } = table;
+  const schema = table.schema as Field[];
+  const queryClient = useQueryClient();
+  // Labels of referenced rows come with the rows (`expand`), for the tables this key may read.
+  const expand = useMemo(() => {
+    const readable = new Set((queryClient.getQueryData<TableSummary[]>(queryKeys.tables) ?? []).map((summary) => summary.name));
+    return schema
+      .filter((column) => column.dataType === "reference" && column.foreignKey != null && readable.has(column.foreignKey.table))
+      .map((column) => `${column.name}:${referenceAlias(column.name)}`);
+  }, [schema, queryClient]);
   const { layout, setLayout } = saved;
   const [search, setSearch] = useState("");
   const [openGroup, setOpenGroup] = useState<unknown[] | null>(null);
@@ -56,9 +75,9 @@ function GridWorkspace({ table, saved }: { table: TableDocument; saved: SavedLay
   const groupKey = JSON.stringify([layout.groupBy, openGroup]);
   const requested = useMemo<RowsView>(() => {
     const filter = grouped && openGroup !== null ? groupFilter(layout.groupBy, openGroup, where) : where;
-    return { sort: layout.sort, filter, search };
+    return { sort: layout.sort, filter, search, expand };
     // Keyed by value: a new filter tree that filters the same is the same view (and the same cache entries).
-  }, [whereText, layout.sort, search, groupKey]);
+  }, [whereText, layout.sort, search, groupKey, expand]);
   const view = useDebouncedValue(requested, QUERY_SETTLE_MS);
   const settledWhere = useDebouncedValue(where, QUERY_SETTLE_MS);
 
@@ -66,8 +85,8 @@ function GridWorkspace({ table, saved }: { table: TableDocument; saved: SavedLay
 
   const [visible, setVisible] = useState<RowRange>({ first: 0, count: 50 });
   const rows = useTableRows(table.name, view, useDebouncedValue(visible, FETCH_SETTLE_MS));
-  const edit = useCellEdit(table.name, view);
   const gridRef = useRef<DataEditorRef>(null);
+  const frameRef = useRef<HTMLDivElement>(null);
 
   // Another filter, sort or search starts again from the first page.
   useEffect(() => {
@@ -86,27 +105,46 @@ function GridWorkspace({ table, saved }: { table: TableDocument; saved: SavedLay
   );
   const editable = useMemo(() => shown.map((column) => isEditable(column, primaryKey.name)), [shown, primaryKey]);
   const wrap = layout.rowHeight !== "S";
-  const { getRow } = rows;
+  const serverRows = rows.rowCount;
+  const isShown = useCallback(
+    (id: unknown) => {
+      for (const [key, data] of queryClient.getQueriesData<{ rows: RecordRow[] }>({ queryKey: ["rows", table.name, view] })) {
+        if (typeof key[3] === "number" && data?.rows.some((row) => String(row[primaryKey.name]) === String(id))) return true;
+      }
+      return false;
+    },
+    [queryClient, table.name, view, primaryKey, rows.getRow],
+  );
+  const added = useAddedRows(table.name, view, isShown);
+  const rowCount = serverRows + added.rows.length;
+  const getRow = useCallback(
+    (index: number) => (index < serverRows ? rows.getRow(index) : added.rows[index - serverRows]),
+    [rows.getRow, serverRows, added.rows],
+  );
+  const context = useMemo<GridContext>(
+    () => ({ columns: shown, editable, primaryKey: primaryKey.name, rowCount, getRow }),
+    [shown, editable, primaryKey, rowCount, getRow],
+  );
+  const pin = useCallback(
+    (id: unknown, row: RecordRow) => {
+      added.add(id, row);
+      return serverRows + added.rows.length;
+    },
+    [added, serverRows],
+  );
+  const editing = useGridEditing({ table: table.name, view, context, grid: gridRef, frame: frameRef, pin });
+  const { writes } = editing;
+  const renderers = useMemo(() => [valueCellRenderer(table.name)], [table.name]);
 
   const getCellContent = useCallback(
     ([col, rowIndex]: Item): GridCell => {
       const column = shown[col];
       const row = getRow(rowIndex);
       if (column === undefined || row === undefined) return LOADING_CELL;
-      const cell = toGridCell(column, row[column.name], editable[col] === true);
+      const cell = toGridCell(column, row[column.name], editable[col] === true, row);
       return wrap && cell.kind === GridCellKind.Text ? { ...cell, allowWrapping: true } : cell;
     },
     [shown, getRow, editable, wrap],
-  );
-
-  const onCellEdited = useCallback(
-    ([col, rowIndex]: Item, cell: EditableGridCell) => {
-      const column = shown[col];
-      const row = getRow(rowIndex);
-      if (column === undefined || row === undefined || editable[col] !== true) return;
-      edit.mutate({ rowIndex, id: row[primaryKey.name], column: column.name, value: editedValue(column, cell) });
-    },
-    [shown, getRow, editable, primaryKey, edit],
   );
 
   const onVisibleRegionChanged = useCallback((range: Rectangle) => {
@@ -147,10 +185,27 @@ function GridWorkspace({ table, saved }: { table: TableDocument; saved: SavedLay
         views={{ views: saved.views, current: saved.current, canWrite: saved.canWrite, ...saved.actions }}
         saveState={saved.saveState}
         saveError={saved.saveError}
+        records={
+          <RecordActions
+            selectedCount={editing.selectedIds.length}
+            canOpen={editing.focusedRow !== undefined}
+            canUndo={writes.canUndo}
+            adding={writes.create.isPending}
+            onAdd={() =>
+              void editing.addRecord().then((index) => {
+                if (index !== null) window.setTimeout(() => editing.focusRow(index), 50);
+              })
+            }
+            onOpen={() => editing.focusedRow !== undefined && editing.setForm({ row: editing.focusedRow })}
+            onDelete={() => editing.setConfirmDelete(true)}
+            onUndo={() => void writes.undo()}
+          />
+        }
       />
       <ErrorMessage error={saved.viewsError} />
       <ErrorMessage error={rows.error} />
-      <ErrorMessage error={edit.error} onDismiss={edit.reset} />
+      <ErrorMessage error={writes.error} onDismiss={writes.reset} />
+      <ErrorMessage error={editing.notice} onDismiss={() => editing.setNotice(null)} />
       <div className="grid-body">
         {grouped && (
           <GroupPanel
@@ -162,13 +217,24 @@ function GridWorkspace({ table, saved }: { table: TableDocument; saved: SavedLay
             onSelect={setOpenGroup}
           />
         )}
-        <div className="grid-frame">
+        <div className="grid-frame" ref={frameRef}>
           <DataEditor
             ref={gridRef}
             columns={columns}
-            rows={rows.rowCount}
+            rows={rowCount}
             getCellContent={getCellContent}
-            onCellEdited={onCellEdited}
+            customRenderers={renderers}
+            onCellsEdited={editing.onCellsEdited}
+            onDelete={editing.onDelete}
+            onKeyDown={editing.onKeyDown}
+            keybindings={KEYBINDINGS}
+            gridSelection={editing.selection}
+            onGridSelectionChange={editing.setSelection}
+            rowMarkers="checkbox"
+            rowSelectionMode="multi"
+            fillHandle
+            trailingRowOptions={TRAILING_ROW}
+            onRowAppended={async () => (await editing.addRecord()) ?? undefined}
             onVisibleRegionChanged={onVisibleRegionChanged}
             onHeaderClicked={onHeaderClicked}
             onColumnResize={onColumnResize}
@@ -188,9 +254,38 @@ function GridWorkspace({ table, saved }: { table: TableDocument; saved: SavedLay
         columns={shown}
         aggregates={layout.aggregates}
         where={view.filter}
-        rowText={rows.isLoadingFirstPage ? "Loading rows…" : `${rows.rowCount.toLocaleString("en")} rows`}
+        rowText={rows.isLoadingFirstPage ? "Loading rows…" : `${rowCount.toLocaleString("en")} rows`}
         live={live}
       />
+      {editing.form !== null && (
+        <RecordDialog
+          table={table.name}
+          schema={schema}
+          primaryKey={primaryKey.name}
+          row={editing.form.row}
+          onClose={() => {
+            editing.setForm(null);
+            writes.reset();
+          }}
+          onSave={editing.saveForm}
+          pending={writes.create.isPending}
+          error={writes.error}
+        />
+      )}
+      {editing.confirmDelete && (
+        <ConfirmDialog
+          title="Delete records"
+          confirmLabel="Delete"
+          onConfirm={() => void editing.deleteSelected()}
+          onClose={() => editing.setConfirmDelete(false)}
+          pending={writes.remove.isPending}
+          error={writes.remove.error}
+        >
+          <p>
+            Delete {editing.selectedIds.length} record{editing.selectedIds.length === 1 ? "" : "s"} of {table.name}? This cannot be undone.
+          </p>
+        </ConfirmDialog>
+      )}
     </section>
   );
 }

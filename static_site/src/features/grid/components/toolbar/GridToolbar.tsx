@@ -1,3 +1,4 @@
+import type { ReactNode } from "react";
 import type { Column } from "../../../../shared/api";
 import { Popover } from "../../../../shared/ui/Popover";
 import { ViewMenu, type ViewMenuProps } from "../../../views";
@@ -21,16 +22,19 @@ export interface GridToolbarProps {
   views: ViewMenuProps;
   saveState: SaveState;
   saveError: string | null;
+  /** The record buttons (add, open, delete, undo). */
+  records?: ReactNode;
 }
 
 /** Above the grid: views, search, filter, sort, group, columns, summaries, row height, and whether the layout is saved. */
-export function GridToolbar({ schema, layout, setLayout, search, onSearch, views, saveState, saveError }: GridToolbarProps) {
+export function GridToolbar({ schema, layout, setLayout, search, onSearch, views, saveState, saveError, records }: GridToolbarProps) {
   const conditions = countConditions(layout.filter);
   const patch = (change: Partial<GridLayout>) => setLayout((current) => ({ ...current, ...change }));
   const hiddenCount = layout.hidden.length;
   return (
     <div role="toolbar" aria-label="Grid tools" className="grid-toolbar">
       <ViewMenu {...views} />
+      {records}
       <input
         type="search"
         className="grid-search"
