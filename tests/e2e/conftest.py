@@ -101,3 +101,22 @@ def page(browser, request: pytest.FixtureRequest) -> Iterator[object]:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     opened.screenshot(path=str(SCREENSHOTS / f"{request.node.name}.png"))
     context.close()
+
+
+@pytest.fixture
+def make_table(studio_server: StudioServer):
+    """Makes a table of its own through the API (a uuid in its name), with records when given;
+    returns its name."""
+
+    def make(prefix: str, columns: list[dict], rows: list[dict] | None = None, **extra) -> str:
+        name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+        with studio_server.api() as api:
+            body = {"name": name, "timestamps": False, "columns": columns, **extra}
+            created = api.post("/rest/db/tables", json=body)
+            assert created.status_code == 200, created.text
+            if rows:
+                inserted = api.post(f"/rest/db/{name}/bulk-create", json=rows)
+                assert inserted.status_code == 200, inserted.text
+        return name
+
+    return make

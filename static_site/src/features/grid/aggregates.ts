@@ -49,6 +49,7 @@ export function aggregateExpression(kind: AggregateKind, column: string): string
 export interface AggregateRequest {
   select: string[];
   where?: WhereFilter;
+  search?: string;
   group?: string[];
   order?: string;
   limit?: number;
@@ -59,6 +60,7 @@ export function footerRequest(
   aggregates: Readonly<Record<string, AggregateKind>>,
   columns: readonly string[],
   where: WhereFilter | null,
+  search = "",
 ): { request: AggregateRequest; aliases: Record<string, string> } | null {
   const aliases: Record<string, string> = {};
   const select: string[] = [];
@@ -70,17 +72,23 @@ export function footerRequest(
     aliases[column] = alias;
   }
   if (select.length === 0) return null;
-  return { request: { select, ...(where === null ? {} : { where }) }, aliases };
+  return { request: { select, ...narrowing(where, search) }, aliases };
+}
+
+/** The rows the grid shows: its filter and its search, as the records route takes them. */
+function narrowing(where: WhereFilter | null, search: string): Pick<AggregateRequest, "where" | "search"> {
+  const term = search.trim();
+  return { ...(where === null ? {} : { where }), ...(term === "" ? {} : { search: term }) };
 }
 
 export const GROUP_COUNT_ALIAS = "group_count";
 export const MAX_GROUPS = 1000;
 
 /** The groups of up to three columns with their counts, ordered by the group keys. */
-export function groupRequest(groupBy: readonly string[], where: WhereFilter | null): AggregateRequest {
+export function groupRequest(groupBy: readonly string[], where: WhereFilter | null, search = ""): AggregateRequest {
   return {
     select: [...groupBy, `count(*) as ${GROUP_COUNT_ALIAS}`],
-    ...(where === null ? {} : { where }),
+    ...narrowing(where, search),
     order: groupBy.join(","),
     limit: MAX_GROUPS,
   };

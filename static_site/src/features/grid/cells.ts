@@ -3,6 +3,7 @@ import type { Column, FieldType, RecordRow } from "../../shared/api";
 import { copyText } from "./editing/coerce";
 import { dateFormatOf, formatDate } from "./editing/dates";
 import { isPoint, referenceAlias, rowLabel, type Field } from "./editing/fields";
+import { hasNumberFormat, numberFormatter } from "./numberFormat";
 
 /** Values the database sets: never editable, whatever the key may do. */
 const DATABASE_SET: ReadonlySet<FieldType> = new Set(["auto-number", "auto-date", "formula"]);
@@ -50,7 +51,7 @@ export function toGridCell(column: Field, value: unknown, editable: boolean, row
   if (kind === "checkbox") {
     return { kind: GridCellKind.Boolean, data: typeof value === "boolean" ? value : null, allowOverlay: false, readonly: !editable };
   }
-  if (kind === "integer" || kind === "number" || kind === "auto-number") {
+  if ((kind === "integer" || kind === "number" || kind === "auto-number") && !hasNumberFormat(column)) {
     const data = toNumber(value);
     return {
       kind: GridCellKind.Number,
@@ -61,7 +62,9 @@ export function toGridCell(column: Field, value: unknown, editable: boolean, row
       contentAlign: "right",
     };
   }
-  if (editable && OWN_EDITOR.has(column.dataType)) {
+  // A formatted number is drawn, and read out to assistive technology, as it is formatted
+  // (Glide's number cell would read out the bare value): a cell with its own editor.
+  if (editable && (OWN_EDITOR.has(column.dataType) || hasNumberFormat(column))) {
     const text = displayText(column, value, row);
     return {
       kind: GridCellKind.Custom,
@@ -140,6 +143,7 @@ export function displayText(column: Field, value: unknown, row?: RecordRow): str
       );
     }
   }
+  if (typeof value === "number" && hasNumberFormat(column)) return numberFormatter(column)(value);
   if (typeof value === "string") return value;
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   return JSON.stringify(value);

@@ -10,6 +10,7 @@ interface GridFooterProps {
   columns: readonly Column[];
   aggregates: Readonly<Record<string, AggregateKind>>;
   where: WhereFilter | null;
+  search: string;
   rowText: string;
   live: LiveState;
 }
@@ -17,8 +18,8 @@ interface GridFooterProps {
 const LIVE_TEXT: Record<LiveState, string> = { connecting: "Connecting…", live: "Live", off: "Live updates off" };
 
 /** The status bar: the row count, each column's chosen aggregate (from the server), and the live feed's state. */
-export function GridFooter({ table, columns, aggregates, where, rowText, live }: GridFooterProps) {
-  const built = footerRequest(aggregates, columns.map((column) => column.name), where);
+export function GridFooter({ table, columns, aggregates, where, search, rowText, live }: GridFooterProps) {
+  const built = footerRequest(aggregates, columns.map((column) => column.name), where, search);
   const result = useAggregate(table, built?.request ?? null);
   const row = result.data?.rows[0];
   return (

@@ -11,13 +11,14 @@ interface GroupPanelProps {
   schema: readonly Column[];
   groupBy: readonly string[];
   where: WhereFilter | null;
+  search: string;
   selected: readonly unknown[] | null;
   onSelect: (values: unknown[] | null) => void;
 }
 
 /** The groups (up to three columns) with their counts, from the server; opening one shows its records. */
-export function GroupPanel({ table, schema, groupBy, where, selected, onSelect }: GroupPanelProps) {
-  const groups = useAggregate(table, groupRequest(groupBy, where));
+export function GroupPanel({ table, schema, groupBy, where, search, selected, onSelect }: GroupPanelProps) {
+  const groups = useAggregate(table, groupRequest(groupBy, where, search));
   const rows = readGroups(groups.data?.rows ?? [], groupBy);
   const titles = groupBy.map((name) => {
     const column = schema.find((candidate) => candidate.name === name);

@@ -213,6 +213,7 @@ function GridWorkspace({ table, saved }: { table: TableDocument; saved: SavedLay
             schema={schema}
             groupBy={layout.groupBy}
             where={settledWhere}
+            search={view.search ?? ""}
             selected={openGroup}
             onSelect={setOpenGroup}
           />
@@ -254,6 +255,7 @@ function GridWorkspace({ table, saved }: { table: TableDocument; saved: SavedLay
         columns={shown}
         aggregates={layout.aggregates}
         where={view.filter}
+        search={view.search ?? ""}
         rowText={rows.isLoadingFirstPage ? "Loading rows…" : `${rowCount.toLocaleString("en")} rows`}
         live={live}
       />
