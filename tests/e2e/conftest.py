@@ -81,8 +81,10 @@ def studio_server(
     server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
+    # Per module, not per session: Playwright's sync API runs an event loop on this thread while
+    # it is open, and the tests after these (asyncio.run in the integration suite) need none.
     if shutil.which(CHROMIUM) is None and not Path(CHROMIUM).exists():
         pytest.fail(f"no Chromium at {CHROMIUM}: apt-get install chromium (make test does)")
     from playwright.sync_api import sync_playwright
