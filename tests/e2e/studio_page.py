@@ -34,8 +34,8 @@ def cell(page: Page, title: str, row: int) -> Locator:
 
 
 def row_count(page: Page, count: int) -> Locator:
-    """The footer's row count ("10 rows"; not "110 rows")."""
-    return page.get_by_text(re.compile(rf"^{count} rows"))
+    """The footer's row count ("10 rows", "1 row"; not "110 rows")."""
+    return page.get_by_text(re.compile(rf"^{count:,} rows?\b"))
 
 
 def shot(page: Page, name: str) -> None:

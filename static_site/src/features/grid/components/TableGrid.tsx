@@ -256,7 +256,7 @@ function GridWorkspace({ table, saved }: { table: TableDocument; saved: SavedLay
         aggregates={layout.aggregates}
         where={view.filter}
         search={view.search ?? ""}
-        rowText={rows.isLoadingFirstPage ? "Loading rows…" : `${rowCount.toLocaleString("en")} rows`}
+        rowText={rows.isLoadingFirstPage ? "Loading rows…" : `${rowCount.toLocaleString("en")} ${rowCount === 1 ? "row" : "rows"}`}
         live={live}
       />
       {editing.form !== null && (
