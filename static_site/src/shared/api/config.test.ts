@@ -10,6 +10,12 @@ describe("loadConfig", () => {
     expect(config).toEqual({ apiUrl: "https://api.example/prod" });
   });
 
+  it("keeps the WebSocket URL the AWS deployment names", async () => {
+    const body = '{"apiUrl": "https://api.example", "websocketUrl": "wss://ws.example/live"}';
+    const config = await loadConfig("https://studio.example", answer(200, body));
+    expect(config).toEqual({ apiUrl: "https://api.example", websocketUrl: "wss://ws.example/live" });
+  });
+
   it("asks the page's own origin for the file", async () => {
     const asked: string[] = [];
     const fetchFn = (async (url: string) => {

@@ -1,6 +1,8 @@
 /** Where the studio finds the API: its own origin, unless the deployment wrote `/config.json`. */
 export interface StudioConfig {
   apiUrl: string;
+  /** The realtime WebSocket (on AWS, API Gateway's): when set, live updates use it, not SSE. */
+  websocketUrl?: string;
 }
 
 /**
@@ -14,7 +16,13 @@ export async function loadConfig(origin: string, fetchFn: typeof fetch = fetch):
     const response = await fetchFn(`${trimSlash(origin)}/config.json`, { cache: "no-store" });
     if (!response.ok) return fallback;
     const body: unknown = await response.json();
-    if (isConfigFile(body) && body.apiUrl.trim() !== "") return { apiUrl: trimSlash(body.apiUrl.trim()) };
+    if (isConfigFile(body) && body.apiUrl.trim() !== "") {
+      const websocketUrl = (body as { websocketUrl?: unknown }).websocketUrl;
+      return {
+        apiUrl: trimSlash(body.apiUrl.trim()),
+        ...(typeof websocketUrl === "string" && websocketUrl.trim() !== "" ? { websocketUrl: websocketUrl.trim() } : {}),
+      };
+    }
     return fallback;
   } catch {
     return fallback;

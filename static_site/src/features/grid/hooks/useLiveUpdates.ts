@@ -1,8 +1,9 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import type { RowsPage } from "../../../shared/api";
-import { currentApiKey, studioApiUrl } from "../../../shared/session/studioSession";
-import { parseChange, planChange, realtimeUrl } from "../realtime";
+import { currentApiKey, studioConfig } from "../../../shared/session/studioSession";
+import { openFeed, type Feed } from "../liveFeed";
+import { parseChange, planChange } from "../realtime";
 import { aggregateKey } from "./useAggregate";
 
 /** Changes close together are fetched once; the first one still shows well within a second. */
@@ -11,7 +12,7 @@ const REFETCH_COALESCE_MS = 150;
 export type LiveState = "connecting" | "live" | "off";
 
 /**
- * Follows the realtime feed (SSE) of one table: an update to a row on a loaded page is written into
+ * Follows the realtime feed (SSE locally, the WebSocket API on AWS) of one table: an update to a row on a loaded page is written into
  * the cache at once, and the table's pages and aggregates are fetched again (order, filter and count
  * may have changed). Without the `realtime` scope, or with realtime off on the server, it says "off".
  */
@@ -21,11 +22,10 @@ export function useLiveUpdates(table: string, primaryKey: string): LiveState {
 
   useEffect(() => {
     const apiKey = currentApiKey();
-    if (apiKey === null || typeof EventSource === "undefined") {
+    if (apiKey === null) {
       setState("off");
       return;
     }
-    let source: EventSource | null = null;
     let timer: ReturnType<typeof setTimeout> | null = null;
     let closed = false;
 
@@ -37,8 +37,8 @@ export function useLiveUpdates(table: string, primaryKey: string): LiveState {
       }, REFETCH_COALESCE_MS);
     };
 
-    const onChange = (event: MessageEvent<string>) => {
-      const change = parseChange(event.data);
+    const onChange = (data: string) => {
+      const change = parseChange(data);
       if (change === null || change.table !== table) return;
       const pages = queryClient
         .getQueriesData<RowsPage>({ queryKey: ["rows", table] })
@@ -55,19 +55,21 @@ export function useLiveUpdates(table: string, primaryKey: string): LiveState {
       if (effect.refetch) refetch();
     };
 
-    void studioApiUrl().then((apiUrl) => {
+    let feed: Feed | null = null;
+    void studioConfig().then((config) => {
       if (closed) return;
-      source = new EventSource(realtimeUrl(apiUrl, table, apiKey));
-      source.onopen = () => setState("live");
-      source.onerror = () => setState(source?.readyState === EventSource.CLOSED ? "off" : "connecting");
-      source.addEventListener("db_change", onChange as EventListener);
-      // A resume older than the server's memory: fetch everything again.
-      source.addEventListener("gap", refetch);
+      feed = openFeed(config, table, apiKey, {
+        onOpen: () => setState("live"),
+        onTrouble: (gone) => setState(gone ? "off" : "connecting"),
+        onChange: (data) => onChange(data),
+        // A resume older than the server's memory, or a reconnect: fetch everything again.
+        onGap: refetch,
+      });
     });
 
     return () => {
       closed = true;
-      source?.close();
+      feed?.close();
       if (timer !== null) clearTimeout(timer);
     };
   }, [queryClient, table, primaryKey]);
