@@ -45,16 +45,7 @@ export function ApiKeyDialog({ onClose }: { onClose: () => void }) {
       title="API key"
       onClose={onClose}
       onSubmit={save}
-      footer={
-        <>
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={create.isPending}>
-            Create key
-          </button>
-        </>
-      }
+      submit={{ label: "Create key", disabled: create.isPending }}
     >
       <label className="field">
         <span>Name</span>

@@ -54,16 +54,7 @@ export function ColumnEditor({ table, column, columnNames, onClose }: Props) {
       wide
       onClose={onClose}
       onSubmit={save}
-      footer={
-        <>
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={mutation.isPending}>
-            Save column
-          </button>
-        </>
-      }
+      submit={{ label: "Save column", disabled: mutation.isPending }}
     >
       <div className="field-row">
         <label className="field">

@@ -33,16 +33,7 @@ export function IndexEditor({ initialTable, onClose }: { initialTable: string | 
       title="Index"
       onClose={onClose}
       onSubmit={save}
-      footer={
-        <>
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={create.isPending}>
-            Create index
-          </button>
-        </>
-      }
+      submit={{ label: "Create index", disabled: create.isPending }}
     >
       <label className="field">
         <span>Name</span>

@@ -26,16 +26,7 @@ export function DeleteTableDialog({ table, onClose, onDeleted }: Props) {
       title="Delete table"
       onClose={onClose}
       onSubmit={confirm}
-      footer={
-        <>
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="danger" disabled={!allowed || remove.isPending}>
-            Delete
-          </button>
-        </>
-      }
+      submit={{ label: "Delete", disabled: !allowed || remove.isPending, danger: true }}
     >
       <p>
         This drops the table <strong>{table}</strong> and all its rows. It cannot be undone.

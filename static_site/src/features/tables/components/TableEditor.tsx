@@ -72,16 +72,7 @@ function TableEditorForm({
       title="Table"
       onClose={onClose}
       onSubmit={save}
-      footer={
-        <>
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={mutation.isPending}>
-            {original === null ? "Create table" : "Save table"}
-          </button>
-        </>
-      }
+      submit={{ label: original === null ? "Create table" : "Save table", disabled: mutation.isPending }}
     >
       <label className="field">
         <span>Name</span>
