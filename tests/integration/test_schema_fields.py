@@ -118,7 +118,7 @@ CASES: dict[str, Case] = {
             "dataType": "formula",
             "formula": {"resultType": "integer", "expression": "base * 2"},
         },
-        {"formula": {"resultType": "integer", "expression": "(base * 2)", "strategy": "stored"}},
+        {"formula": {"resultType": "integer", "expression": "base * 2", "strategy": "stored"}},
         None,
         extra={"base": 21},
     ),
