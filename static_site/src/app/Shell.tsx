@@ -4,11 +4,13 @@ import { ColumnsPanel, IndexesPage } from "../features/schema";
 import { DeleteTableDialog, TableEditor, TableSidebar, TableTabs, useTableDocument } from "../features/tables";
 import type { TableDocument } from "../shared/api";
 import { ErrorMessage } from "../shared/ui/ErrorMessage";
+import { ThemeToggle } from "../shared/ui/themeHooks";
 import { urlWithPage, type StudioPage } from "./tableUrl";
 import { useTableTabs } from "./useTableTabs";
 
-// The grid and Glide Data Grid load after sign-in, in a chunk of their own.
-const TableGrid = lazy(() => import("../features/grid").then((module) => ({ default: module.TableGrid })));
+// The views (the grid with Glide Data Grid, the calendar, timeline and map) load after sign-in, in chunks of their own.
+const TableViews = lazy(() => import("../features/viewswitch").then((module) => ({ default: module.TableViews })));
+const RelationsPage = lazy(() => import("../features/relations").then((module) => ({ default: module.RelationsPage })));
 
 const gridKey = (table: TableDocument) => `${table.name}(${table.schema.map((column) => column.name).join(",")})`;
 
@@ -53,6 +55,8 @@ export function Shell({ apiUrl, onSignOut }: { apiUrl: string; onSignOut: () => 
           )}
           {pageLink("indexes", "Indexes")}
           {pageLink("api-keys", "API keys")}
+          {pageLink("relations", "Relations")}
+          <ThemeToggle />
           <a className="topbar-link" href={`${apiUrl}/rest/openapi`} target="_blank" rel="noopener noreferrer">
             API docs
           </a>
@@ -74,6 +78,8 @@ export function Shell({ apiUrl, onSignOut }: { apiUrl: string; onSignOut: () => 
             <IndexesPage activeTable={tabs.active} />
           ) : tabs.page === "api-keys" ? (
             <ApiKeysPage />
+          ) : tabs.page === "relations" ? (
+            <RelationsPage onOpenTable={tabs.open} />
           ) : tabs.active === null ? (
             <p className="empty-state">Choose a table in the sidebar to open it, or create one with “New table”.</p>
           ) : (
@@ -84,8 +90,8 @@ export function Shell({ apiUrl, onSignOut }: { apiUrl: string; onSignOut: () => 
                 <p className="muted">Loading {tabs.active}…</p>
               ) : (
                 <Suspense fallback={<p className="muted">Loading the grid…</p>}>
-                  {/* A column added or dropped remounts the grid, so its layout takes in the new columns. */}
-                  <TableGrid key={gridKey(table.data)} table={table.data} />
+                  {/* A column added or dropped remounts the views, so their layouts take in the new columns. */}
+                  <TableViews key={gridKey(table.data)} table={table.data} />
                 </Suspense>
               )}
               {columnsOpen && (

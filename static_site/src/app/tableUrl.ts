@@ -1,9 +1,9 @@
-/** The active table (`?table=name`) and page (`?page=indexes|api-keys`) live in the URL, so a reload or a shared link comes back to them. */
+/** The active table (`?table=name`) and page (`?page=indexes|api-keys|relations`) live in the URL, so a reload or a shared link comes back to them. */
 const PARAM = "table";
 const PAGE_PARAM = "page";
 
-export type StudioPage = "indexes" | "api-keys";
-const PAGES: readonly StudioPage[] = ["indexes", "api-keys"];
+export type StudioPage = "indexes" | "api-keys" | "relations";
+const PAGES: readonly StudioPage[] = ["indexes", "api-keys", "relations"];
 
 export function readTableParam(search: string): string | null {
   const table = new URLSearchParams(search).get(PARAM);

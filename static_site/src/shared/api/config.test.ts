@@ -35,4 +35,11 @@ describe("loadConfig", () => {
   ])("falls back to the origin on %s", async (_case, fetchFn) => {
     expect(await loadConfig("http://127.0.0.1:3990", fetchFn)).toEqual({ apiUrl: "http://127.0.0.1:3990" });
   });
+
+  it("keeps a map tile URL, with or without apiUrl", async () => {
+    const withApi = await loadConfig("https://studio.example", answer(200, '{"apiUrl": "https://api.example", "mapTilesUrl": "https://tiles.example/{z}/{x}/{y}.png"}'));
+    expect(withApi).toEqual({ apiUrl: "https://api.example", mapTilesUrl: "https://tiles.example/{z}/{x}/{y}.png" });
+    const alone = await loadConfig("http://127.0.0.1:3990", answer(200, '{"mapTilesUrl": "http://127.0.0.1:8080/{z}/{x}/{y}.png"}'));
+    expect(alone).toEqual({ apiUrl: "http://127.0.0.1:3990", mapTilesUrl: "http://127.0.0.1:8080/{z}/{x}/{y}.png" });
+  });
 });

@@ -15,6 +15,7 @@ import { queryKeys, type RecordRow, type TableDocument, type TableSummary } from
 import { ConfirmDialog } from "../../../shared/ui/ConfirmDialog";
 import { useDebouncedValue } from "../../../shared/hooks/useDebouncedValue";
 import { ErrorMessage } from "../../../shared/ui/ErrorMessage";
+import { useGridTheme } from "../../../shared/ui/themeHooks";
 import { groupFilter } from "../aggregates";
 import { isEditable, toGridCell } from "../cells";
 import { referenceAlias, type Field } from "../editing/fields";
@@ -225,6 +226,7 @@ function GridWorkspace({ table, saved }: { table: TableDocument; saved: SavedLay
             rows={rowCount}
             getCellContent={getCellContent}
             customRenderers={renderers}
+            theme={useGridTheme()}
             onCellsEdited={editing.onCellsEdited}
             onDelete={editing.onDelete}
             onKeyDown={editing.onKeyDown}

@@ -1,8 +1,9 @@
 import { useState } from "react";
 import { coerceText, copyText } from "../../editing/coerce";
 import { dateFormatOf, fromInputValue, toInputValue } from "../../editing/dates";
-import { isPoint, type Field } from "../../editing/fields";
+import type { Field } from "../../editing/fields";
 import { AttachmentEditor } from "./AttachmentEditor";
+import { GeoPointEditor } from "./GeoPointEditor";
 import { ReferencePicker } from "./ReferencePicker";
 
 export interface ValueEditorProps {
@@ -80,31 +81,8 @@ export function ValueEditor(props: ValueEditorProps) {
         </fieldset>
       );
     }
-    case "geo-point": {
-      const point = isPoint(value) ? value : null;
-      const set = (axis: "x" | "y", text: string) => {
-        const number = text === "" ? null : Number(text);
-        const next = { x: point?.x ?? 0, y: point?.y ?? 0, [axis]: number ?? 0 };
-        onChange(text === "" && (axis === "x" ? point?.y : point?.x) === undefined ? null : next);
-      };
-      return (
-        <span className="point-inputs" role="group" aria-label={label}>
-          <label>
-            Longitude (x)
-            <input type="number" step="any" min={-180} max={180} autoFocus={autoFocus} value={point?.x ?? ""} onChange={(event) => set("x", event.target.value)} />
-          </label>
-          <label>
-            Latitude (y)
-            <input type="number" step="any" min={-90} max={90} value={point?.y ?? ""} onChange={(event) => set("y", event.target.value)} />
-          </label>
-          {point !== null && (
-            <button type="button" className="link-button" onClick={() => onChange(null)}>
-              Clear point
-            </button>
-          )}
-        </span>
-      );
-    }
+    case "geo-point":
+      return <GeoPointEditor label={label} value={value} onChange={onChange} autoFocus={autoFocus} />;
     case "reference":
       return <ReferencePicker field={field} label={label} value={value} onChange={onChange} autoFocus={autoFocus === true} />;
     case "attachment":

@@ -1,0 +1,81 @@
+import "../../grid/grid.css";
+import "../viewswitch.css";
+import type { ReactNode } from "react";
+import type { Column, FieldType } from "../../../shared/api";
+import { Popover } from "../../../shared/ui/Popover";
+import { columnTitle } from "../../grid/columns";
+import { FilterBuilder } from "../../grid/components/toolbar/FilterBuilder";
+import { countConditions, type FilterGroup } from "../../grid/filters/filterModel";
+import { ViewMenu, type ViewMenuProps } from "../../views";
+import type { LiveState } from "../useViewRecords";
+import type { SaveState } from "../useViewLayout";
+
+/** A `<select>` of the table's columns of some types (a combobox named by `label`). */
+export function FieldSelect(props: {
+  label: string;
+  schema: readonly Column[];
+  types: readonly FieldType[] | null;
+  value: string | null;
+  onChange: (value: string | null) => void;
+  /** The option meaning "none" (an optional field), when allowed. */
+  noneLabel?: string;
+}) {
+  const { label, schema, types, value, onChange, noneLabel } = props;
+  const options = schema.filter((column) => types === null || types.includes(column.dataType));
+  return (
+    <label className="inline-label">
+      {label}
+      <select aria-label={label} value={value ?? ""} onChange={(event) => onChange(event.target.value === "" ? null : event.target.value)}>
+        {(noneLabel !== undefined || value === null) && <option value="">{noneLabel ?? "(choose)"}</option>}
+        {options.map((column) => (
+          <option key={column.name} value={column.name}>
+            {columnTitle(column)}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/** The view's own filter: the grid's filter builder in a popover ("Filter"). */
+export function ViewFilter({ schema, filter, onChange }: { schema: readonly Column[]; filter: FilterGroup; onChange: (filter: FilterGroup) => void }) {
+  const conditions = countConditions(filter);
+  return (
+    <Popover label="Filter" content={conditions === 0 ? "Filter" : `Filter (${conditions})`} className="wide">
+      {() => <FilterBuilder schema={schema} filter={filter} onChange={onChange} />}
+    </Popover>
+  );
+}
+
+const SAVE_TEXT: Record<SaveState, string> = {
+  idle: "",
+  saving: "Saving layout…",
+  saved: "Layout saved",
+  "read-only": "Read-only key: layout not saved",
+  error: "Layout not saved",
+};
+
+const LIVE_TEXT: Record<LiveState, string> = { connecting: "Connecting…", live: "Live", off: "Live updates off" };
+
+/** A view's toolbar: its saved views menu, then its own controls, the filter, and the save state. */
+export function ViewToolbar(props: {
+  label: string;
+  views: ViewMenuProps;
+  saveState: SaveState;
+  saveError: string | null;
+  live: LiveState;
+  children: ReactNode;
+}) {
+  return (
+    <div role="toolbar" aria-label={props.label} className="grid-toolbar view-toolbar">
+      <ViewMenu {...props.views} />
+      {props.children}
+      <span role="status" className="save-state" title={props.saveError ?? undefined}>
+        {SAVE_TEXT[props.saveState]}
+      </span>
+      <span className="live-state muted small" aria-label="Live updates">
+        {LIVE_TEXT[props.live]}
+      </span>
+    </div>
+  );
+}

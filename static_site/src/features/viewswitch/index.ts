@@ -1,0 +1,1 @@
+export { TableViews } from "./components/TableViews";

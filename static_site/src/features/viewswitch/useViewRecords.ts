@@ -1,0 +1,107 @@
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useState } from "react";
+import { useApi, type RecordRow, type RowsPage } from "../../shared/api";
+import { currentApiKey, studioConfig } from "../../shared/session/studioSession";
+import { openFeed, type Feed } from "../grid/liveFeed";
+import type { WhereFilter } from "../grid/listQuery";
+import { parseChange } from "../grid/realtime";
+
+/** At most this many records per screen of a calendar, timeline or map. */
+export const VIEW_LIMIT = 2000;
+
+export const viewRowsKey = (table: string) => ["view-rows", table] as const;
+
+/** The records a view shows: one request with the server filter (its range or area, and its own filter). */
+export function useViewRecords(table: string, kind: string, filter: WhereFilter | null, enabled = true) {
+  const api = useApi();
+  const filterText = filter === null ? "" : JSON.stringify(filter);
+  return useQuery({
+    queryKey: [...viewRowsKey(table), kind, filterText],
+    queryFn: ({ signal }) => {
+      const query = new URLSearchParams({ limit: String(VIEW_LIMIT), count: "none" });
+      if (filterText !== "") query.set("filter", filterText);
+      return api.request<RowsPage>("GET", `/rest/db/${encodeURIComponent(table)}`, { query, signal });
+    },
+    enabled,
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** `PATCH /rest/db/{table}/{id}` and `POST /rest/db/{table}`, shown at once in every view's records. */
+export function useViewWrites(table: string, primaryKey: string) {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  const key = viewRowsKey(table);
+  const patchCached = (id: unknown, data: RecordRow) => {
+    for (const [queryKey, page] of queryClient.getQueriesData<RowsPage>({ queryKey: key })) {
+      if (page === undefined) continue;
+      queryClient.setQueryData<RowsPage>(queryKey, {
+        ...page,
+        rows: page.rows.map((row) => (String(row[primaryKey]) === String(id) ? { ...row, ...data } : row)),
+      });
+    }
+  };
+  const refresh = () => void queryClient.invalidateQueries({ queryKey: key });
+
+  const patch = useMutation({
+    mutationFn: ({ id, data }: { id: unknown; data: RecordRow; before?: RecordRow }) =>
+      api.request<{ returning: RecordRow[] }>("PATCH", `/rest/db/${encodeURIComponent(table)}/${encodeURIComponent(String(id))}`, { body: data }),
+    onMutate: ({ id, data }) => patchCached(id, data),
+    onError: (_error, { id, before }) => {
+      if (before !== undefined) patchCached(id, before);
+    },
+    onSettled: refresh,
+  });
+  const create = useMutation({
+    mutationFn: (data: RecordRow) =>
+      api.request<{ returning: RecordRow[] }>("POST", `/rest/db/${encodeURIComponent(table)}`, { body: data }).then((result) => {
+        const row = result.returning[0];
+        if (row === undefined) throw new Error("The server stored no record");
+        return row;
+      }),
+    onSuccess: refresh,
+  });
+  return { patch, create, error: patch.error ?? create.error, reset: () => (patch.reset(), create.reset()) };
+}
+
+export type LiveState = "connecting" | "live" | "off";
+
+/** Refetches a view's records when the realtime feed (the grid's `openFeed`) reports a change to its table. */
+export function useLiveRefetch(table: string): LiveState {
+  const queryClient = useQueryClient();
+  const [state, setState] = useState<LiveState>("connecting");
+  useEffect(() => {
+    const apiKey = currentApiKey();
+    if (apiKey === null) {
+      setState("off");
+      return;
+    }
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    let closed = false;
+    let feed: Feed | null = null;
+    const refetch = () => {
+      timer ??= setTimeout(() => {
+        timer = null;
+        void queryClient.invalidateQueries({ queryKey: viewRowsKey(table) });
+      }, 150);
+    };
+    void studioConfig().then((config) => {
+      if (closed) return;
+      feed = openFeed(config, table, apiKey, {
+        onOpen: () => setState("live"),
+        onTrouble: (gone) => setState(gone ? "off" : "connecting"),
+        onChange: (data) => {
+          const change = parseChange(data);
+          if (change !== null && change.table === table) refetch();
+        },
+        onGap: refetch,
+      });
+    });
+    return () => {
+      closed = true;
+      feed?.close();
+      if (timer !== null) clearTimeout(timer);
+    };
+  }, [queryClient, table]);
+  return state;
+}
