@@ -155,3 +155,28 @@ def test_the_map_shows_the_records_in_view_and_new_ones_live(page, studio_server
     expect(page.get_by_role("status").filter(has_text="records in view")).to_have_text(
         re.compile(r"4 records in view"), timeout=5_000
     )
+
+
+def test_the_view_opened_last_comes_back_on_another_machine(browser, page, studio_server, events):
+    open_view(page, studio_server.url, events, "Timeline")
+    tools = page.get_by_role("toolbar", name="Timeline tools")
+    tools.get_by_label("Start date field").select_option("starts")
+    tools.get_by_label("Display field").select_option("title")
+    expect(tools.get_by_role("status")).to_have_text(re.compile("Layout saved"), timeout=5_000)
+    # Another machine: a browser with nothing stored, the same key
+    elsewhere = browser.new_context(viewport={"width": 1400, "height": 900})
+    try:
+        other = elsewhere.new_page()
+        sign_in(other, studio_server.url)
+        other.goto(f"{studio_server.url}/?table={events}")
+        views = other.get_by_role("tablist", name=f"Views of {events}")
+        expect(views.get_by_role("tab", name="Timeline")).to_have_attribute("aria-selected", "true")
+        other_tools = other.get_by_role("toolbar", name="Timeline tools")
+        expect(other_tools.get_by_label("Start date field")).to_have_value("starts")
+        expect(
+            other.get_by_role("region", name="Timeline", exact=True).get_by_role(
+                "button", name="review"
+            )
+        ).to_be_visible()
+    finally:
+        elsewhere.close()

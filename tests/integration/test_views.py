@@ -116,3 +116,23 @@ def test_views_are_scoped_like_their_table(api, anonymous, deals, make_table, ma
     assert_ok(anonymous.patch(f"/rest/views/{view['id']}", json={"name": "n"}, headers=limited))
     # And no key, nothing
     assert_error(anonymous.get("/rest/views", params={"table": deals}), 401)
+
+
+def test_the_view_opened_last_is_known_to_every_client(api, anonymous, deals, make_api_key):
+    first = create(api, deals, name="First")
+    second = create(api, deals, name="Second", type="calendar", config={"mode": "month"})
+    assert (first["openedAt"], second["openedAt"]) == (None, None)
+    # Opened from one machine (a read-only key may: it changes no layout) ...
+    reader = {"x-api-key": make_api_key(readOnly=True)}
+    opened = assert_ok(anonymous.post(f"/rest/views/{second['id']}/open", headers=reader))
+    assert opened["openedAt"] is not None
+    assert opened["config"] == second["config"]
+    assert_ok(api.post(f"/rest/views/{first['id']}/open"))
+    # ... seen from another: the latest is the one to come back to
+    listed = assert_ok(api.get("/rest/views", params={"table": deals}))
+    latest = max((v for v in listed if v["openedAt"]), key=lambda v: v["openedAt"])
+    assert latest["id"] == first["id"]
+    # A key that may not read the table may not open its views
+    other = {"x-api-key": make_api_key(tables=["some_other_table"])}
+    assert_error(anonymous.post(f"/rest/views/{first['id']}/open", headers=other), 403)
+    assert_error(api.post("/rest/views/999999999/open"), 404)

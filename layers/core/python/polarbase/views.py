@@ -84,6 +84,15 @@ class ViewService:
             raise NotFoundError(f"view {view_id} not found")
         return _document(updated, table)
 
+    async def open_view(self, principal: Principal, view_id: int) -> dict[str, Any]:
+        """Note that ``principal`` opened the view: a key that may read the table may (it
+        changes nothing of the table or the view's layout, only which view comes back)."""
+        row, table = await self._view(principal, view_id)
+        self.repository.mark_opened(row.id)
+        opened = self.repository.find(row.id)
+        assert opened is not None
+        return _document(opened, table)
+
     async def delete_view(self, principal: Principal, view_id: int) -> None:
         row, table = await self._view(principal, view_id)
         principal.check_write(table.ref)
@@ -150,4 +159,5 @@ def _document(row: ViewRow, table: Table) -> dict[str, Any]:
         "createdBy": row.created_by,
         "createdAt": row.created_at,
         "updatedAt": row.updated_at,
+        "openedAt": row.opened_at,
     }

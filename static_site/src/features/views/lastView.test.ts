@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createLastViewStore, pickView } from "./lastView";
+import { createLastViewStore, latestOpened, pickView } from "./lastView";
 
 function memory() {
   const items = new Map<string, string>();
@@ -27,5 +27,16 @@ describe("last view", () => {
     expect(pickView(views, 5)).toEqual({ id: 5 });
     expect(pickView(views, 7)).toEqual({ id: 2 });
     expect(pickView([], 7)).toBeNull();
+  });
+
+  it("without a view of this browser, opens the one opened last anywhere", () => {
+    const views = [
+      { id: 2, openedAt: "2026-12-06T10:00:00.000Z" },
+      { id: 5, openedAt: "2026-12-06T11:00:00.000Z" },
+      { id: 7, openedAt: null },
+    ];
+    expect(pickView(views, null)).toEqual(views[1]);
+    expect(pickView(views, 2)).toEqual(views[0]);
+    expect(latestOpened([{ id: 1 }, { id: 3, openedAt: null }])).toBeNull();
   });
 });

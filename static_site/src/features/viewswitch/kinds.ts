@@ -17,6 +17,8 @@ type Storage = Pick<globalThis.Storage, "getItem" | "setItem" | "removeItem">;
 
 export interface KindStore {
   readKind(table: string): ViewKind;
+  /** Whether this browser chose a kind for the table (else the server's latest is used). */
+  hasKind(table: string): boolean;
   writeKind(table: string, kind: ViewKind): void;
   /** The last view of a kind (not the grid's, which keeps its own: `polarbase.view.<table>`). */
   readId(table: string, kind: ViewKind): number | null;
@@ -30,6 +32,9 @@ export function isViewKind(value: unknown): value is ViewKind {
 export function createKindStore(storage: Storage): KindStore {
   const idKey = (table: string, kind: ViewKind) => `${ID_PREFIX}${kind}.${table}`;
   return {
+    hasKind(table) {
+      return isViewKind(storage.getItem(KIND_PREFIX + table));
+    },
     readKind(table) {
       const value = storage.getItem(KIND_PREFIX + table);
       return isViewKind(value) ? value : "grid";

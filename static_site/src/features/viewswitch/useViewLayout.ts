@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { ApiError, type Column } from "../../shared/api";
-import { useCanWriteViews, useViewMutations, useViews, type SavedView } from "../views";
+import { pickView, useCanWriteViews, useViewMutations, useViews, type SavedView } from "../views";
 import { createKindStore, KIND_LABELS, type ViewKind } from "./kinds";
 
 const AUTOSAVE_MS = 700;
@@ -22,7 +22,7 @@ export interface LayoutCodec<C> {
 export function useViewLayout<C>(table: string, schema: readonly Column[], kind: Exclude<ViewKind, "grid">, codec: LayoutCodec<C>) {
   const views = useViews(table);
   const canWrite = useCanWriteViews();
-  const { create, update, remove } = useViewMutations(table);
+  const { create, update, remove, markOpened } = useViewMutations(table);
   const ofKind = useMemo(() => (views.data ?? []).filter((view) => view.type === kind), [views.data, kind]);
   const firstName = `${KIND_LABELS[kind]} view`;
 
@@ -55,14 +55,14 @@ export function useViewLayout<C>(table: string, schema: readonly Column[], kind:
       setLayoutState(codec.read(view?.config ?? {}, schema));
       setPending(false);
       kindStore.writeId(table, kind, view?.id ?? null);
+      if (view !== null) markOpened(view.id);
     },
-    [schema, table, kind, flush, codec],
+    [schema, table, kind, flush, codec, markOpened],
   );
 
   useEffect(() => {
     if ((views.data !== undefined || views.isError) && !opened.current) {
-      const lastId = kindStore.readId(table, kind);
-      open(ofKind.find((view) => view.id === lastId) ?? ofKind[0] ?? null);
+      open(pickView(ofKind, kindStore.readId(table, kind)));
     }
   }, [views.data, views.isError, ofKind, open, table, kind]);
 

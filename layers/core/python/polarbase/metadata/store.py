@@ -73,6 +73,9 @@ _MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE column_metadata ADD COLUMN formula TEXT;
     ALTER TABLE column_metadata ADD COLUMN formula_stored TEXT;
     """,
+    """
+    ALTER TABLE views ADD COLUMN opened_at TEXT;
+    """,
 )
 
 

@@ -13,7 +13,9 @@ from .store import MetadataStore
 
 __all__ = ["ViewRepository", "ViewRow"]
 
-_COLUMNS = "id, schema_name, table_oid, name, type, config, created_by, created_at, updated_at"
+_COLUMNS = (
+    "id, schema_name, table_oid, name, type, config, created_by, created_at, updated_at, opened_at"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,12 +29,22 @@ class ViewRow:
     created_by: str | None
     created_at: str
     updated_at: str
+    opened_at: str | None
 
 
 def _row(raw: tuple[Any, ...]) -> ViewRow:
-    view_id, schema, oid, name, kind, config, created_by, created_at, updated_at = raw
+    view_id, schema, oid, name, kind, config, created_by, created_at, updated_at, opened = raw
     return ViewRow(
-        view_id, schema, oid, name, kind, orjson.loads(config), created_by, created_at, updated_at
+        view_id,
+        schema,
+        oid,
+        name,
+        kind,
+        orjson.loads(config),
+        created_by,
+        created_at,
+        updated_at,
+        opened,
     )
 
 
@@ -114,6 +126,15 @@ class ViewRepository:
         if not self.store.write(change):
             return None
         return self.find(view_id)
+
+    def mark_opened(self, view_id: int) -> None:
+        """Note that the view was just opened (the studio comes back to the latest one)."""
+        self.store.write(
+            lambda db: db.execute(
+                "UPDATE views SET opened_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
+                (view_id,),
+            )
+        )
 
     def delete(self, view_id: int) -> bool:
         return bool(

@@ -18,7 +18,7 @@ export function useSavedLayout(table: TableDocument) {
   const { schema } = table;
   const views = useViews(table.name);
   const canWrite = useCanWriteViews();
-  const { create, update, remove } = useViewMutations(table.name);
+  const { create, update, remove, markOpened } = useViewMutations(table.name);
   const gridViews = useMemo(() => (views.data ?? []).filter((view) => view.type === "grid"), [views.data]);
 
   const [currentId, setCurrentId] = useState<number | null>(null);
@@ -51,8 +51,9 @@ export function useSavedLayout(table: TableDocument) {
       setLayoutState(view === null ? defaultLayout(schema) : fromViewConfig(view.config, schema));
       setPending(false);
       lastViews.write(table.name, view?.id ?? null);
+      if (view !== null) markOpened(view.id);
     },
-    [schema, table.name, flush],
+    [schema, table.name, flush, markOpened],
   );
 
   useEffect(() => {

@@ -1,3 +1,4 @@
+import { useCallback } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useApi, type KeyIdentity } from "../../../shared/api";
 import { currentApiKey } from "../../../shared/session/studioSession";
@@ -14,6 +15,8 @@ export interface SavedView {
   createdBy?: string | null;
   createdAt?: string;
   updatedAt?: string;
+  /** When a client last opened it: the studio comes back to the latest, on any machine. */
+  openedAt?: string | null;
 }
 
 export const viewKeys = {
@@ -57,10 +60,24 @@ export function useViewMutations(table: string) {
       views.some(({ id }) => id === view.id) ? views.map((old) => (old.id === view.id ? view : old)) : [...views, view],
     );
 
+  // Which view was opened last is the server's to know: another machine comes back to it too.
+  const markOpened = useCallback(
+    (id: number) => {
+      void api.request<SavedView>("POST", `/rest/views/${id}/open`).then(
+        (view) =>
+          queryClient.setQueryData<SavedView[]>(viewKeys.list(table), (views = []) =>
+            views.map((old) => (old.id === view.id ? view : old)),
+          ),
+        () => undefined,
+      );
+    },
+    [api, queryClient, table],
+  );
   const create = useMutation({
     mutationFn: (body: { name: string; type: ViewType; config: Record<string, unknown> }) =>
       api.request<SavedView>("POST", "/rest/views", { body: { table, ...body } }),
-    onSuccess: replace,
+    // A view made in the studio is the one on screen: it is the one opened last.
+    onSuccess: (view) => (replace(view), markOpened(view.id)),
   });
   const update = useMutation({
     mutationFn: ({ id, change }: { id: number; change: ViewChange }) =>
@@ -74,5 +91,5 @@ export function useViewMutations(table: string) {
     },
     onSuccess: (id) => queryClient.setQueryData<SavedView[]>(key, (views = []) => views.filter((view) => view.id !== id)),
   });
-  return { create, update, remove };
+  return { create, update, remove, markOpened };
 }

@@ -1,7 +1,8 @@
 import "../switcher.css";
-import { lazy, Suspense, useId, useState, type KeyboardEvent } from "react";
+import { lazy, Suspense, useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
 import type { TableDocument } from "../../../shared/api";
-import { KIND_LABELS, VIEW_KINDS, type ViewKind } from "../kinds";
+import { latestOpened, useViews } from "../../views";
+import { isViewKind, KIND_LABELS, VIEW_KINDS, type ViewKind } from "../kinds";
 import { kindStore } from "../useViewLayout";
 
 // Each kind of view is a chunk of its own, loaded when it is first shown (Leaflet only with the map).
@@ -13,8 +14,18 @@ const MapView = lazy(() => import("../../map/MapView").then((module) => ({ defau
 /** A table seen as a grid, a calendar, a timeline or a map: a tab per kind, the last one shown comes back. */
 export function TableViews({ table }: { table: TableDocument }) {
   const [kind, setKindState] = useState<ViewKind>(() => kindStore.readKind(table.name));
+  const views = useViews(table.name);
+  const chosen = useRef(kindStore.hasKind(table.name));
+  useEffect(() => {
+    // Nothing chosen in this browser yet: the kind of the view opened last on any machine.
+    if (chosen.current || views.data === undefined) return;
+    chosen.current = true;
+    const latest = latestOpened(views.data);
+    if (latest !== null && isViewKind(latest.type)) setKindState(latest.type);
+  }, [views.data]);
   const base = useId();
   const setKind = (next: ViewKind) => {
+    chosen.current = true;
     kindStore.writeKind(table.name, next);
     setKindState(next);
   };

@@ -91,6 +91,17 @@ def views_router(runtime: Runtime) -> APIRouter:
         number = view_id(view)
         return envelope(await service.update_view(acting, number, await body(request)))
 
+    @router.post(
+        "/views/{view}/open",
+        summary="Note that a view was opened",
+        description=(
+            "Sets the view's `openedAt`: a client (the studio) comes back to the view opened "
+            "last, on any machine. Any key that may read the table may."
+        ),
+    )
+    async def open_view(request: Request, view: str) -> Response:
+        return envelope(await service.open_view(principal(request), view_id(view)))
+
     @router.delete("/views/{view}", summary="Delete a view")
     async def delete_view(request: Request, view: str) -> Response:
         await service.delete_view(principal(request), view_id(view))
