@@ -1,3 +1,3 @@
 export { useCanWriteViews, useViewMutations, useViews, viewKeys, type SavedView, type ViewType } from "./api/viewQueries";
 export { ViewMenu, type ViewMenuProps } from "./components/ViewMenu";
-export { createLastViewStore, latestOpened, pickView, type LastViewStore } from "./lastView";
+export { latestOpened, pickView } from "./lastView";

@@ -1,27 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { createLastViewStore, latestOpened, pickView } from "./lastView";
-
-function memory() {
-  const items = new Map<string, string>();
-  return {
-    getItem: (key: string) => items.get(key) ?? null,
-    setItem: (key: string, value: string) => void items.set(key, value),
-    removeItem: (key: string) => void items.delete(key),
-  };
-}
+import { latestOpened, pickView } from "./lastView";
 
 describe("last view", () => {
-  it("remembers one view per table", () => {
-    const store = createLastViewStore(memory());
-    store.write("deals", 4);
-    store.write("people", 9);
-    expect(store.read("deals")).toBe(4);
-    expect(store.read("people")).toBe(9);
-    store.write("deals", null);
-    expect(store.read("deals")).toBeNull();
-    expect(store.read("other")).toBeNull();
-  });
-
   it("opens the last view when it still exists, else the first", () => {
     const views = [{ id: 2 }, { id: 5 }];
     expect(pickView(views, 5)).toEqual({ id: 5 });

@@ -1,24 +1,3 @@
-/** Which view of each table was open last, for this browser tab (the layouts themselves are on the server). */
-const PREFIX = "polarbase.view.";
-
-export interface LastViewStore {
-  read(table: string): number | null;
-  write(table: string, id: number | null): void;
-}
-
-export function createLastViewStore(storage: Pick<Storage, "getItem" | "setItem" | "removeItem">): LastViewStore {
-  return {
-    read(table) {
-      const value = Number(storage.getItem(PREFIX + table));
-      return Number.isSafeInteger(value) && value > 0 ? value : null;
-    },
-    write(table, id) {
-      if (id === null) storage.removeItem(PREFIX + table);
-      else storage.setItem(PREFIX + table, String(id));
-    },
-  };
-}
-
 /**
  * The view to open: the one this browser opened last when it still exists, else the one opened
  * last anywhere (the server's `openedAt`), else the table's first.

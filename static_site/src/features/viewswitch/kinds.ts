@@ -20,7 +20,7 @@ export interface KindStore {
   /** Whether this browser chose a kind for the table (else the server's latest is used). */
   hasKind(table: string): boolean;
   writeKind(table: string, kind: ViewKind): void;
-  /** The last view of a kind (not the grid's, which keeps its own: `polarbase.view.<table>`). */
+  /** The last view of a kind opened in this browser. */
   readId(table: string, kind: ViewKind): number | null;
   writeId(table: string, kind: ViewKind, id: number | null): void;
 }

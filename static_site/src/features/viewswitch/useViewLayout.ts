@@ -15,11 +15,12 @@ export interface LayoutCodec<C> {
 }
 
 /**
- * One kind of view's layout and the saved view (`/rest/views`, `type` = the kind) it belongs to, as
- * the grid's `useSavedLayout` does: the last one opened (or the first), every change saved after a
- * pause (the first change of a table without such a view creates one), and the view menu's actions.
+ * One kind of view's layout and the saved view (`/rest/views`, `type` = the kind) it belongs to: the
+ * last one opened (or the first), every change saved after a pause (the first change of a table
+ * without such a view creates one), and the view menu's actions ("New view" starts from the
+ * kind's default layout, "Duplicate view" from the current one).
  */
-export function useViewLayout<C>(table: string, schema: readonly Column[], kind: Exclude<ViewKind, "grid">, codec: LayoutCodec<C>) {
+export function useViewLayout<C>(table: string, schema: readonly Column[], kind: ViewKind, codec: LayoutCodec<C>) {
   const views = useViews(table);
   const canWrite = useCanWriteViews();
   const { create, update, remove, markOpened } = useViewMutations(table);
