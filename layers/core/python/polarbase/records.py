@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import orjson
 from psycopg import sql
@@ -53,6 +53,8 @@ if TYPE_CHECKING:
 
 __all__ = ["RecordService"]
 
+T = TypeVar("T")
+
 _MAX_PAGE = 2**31 - 1  # the page number travels as a Postgres integer
 
 
@@ -96,18 +98,26 @@ class RecordService:
         build: Callable[[Table], Statement],
         write: tuple[Principal, ChangeAction] | None = None,
     ) -> str | None:
+        async def run(table: Table) -> str | None:
+            statement = build(table)
+            if write is None:
+                return await self.database.fetch_text(statement)
+            return await self.writes.write_records(statement, *write)
+
+        return await self._on_current_shape(ref, run)
+
+    async def _on_current_shape(self, ref: TableName, run: Callable[[Table], Awaitable[T]]) -> T:
+        """``run`` with the table's cached shape; once more with a fresh one when the statement
+        failed because the table changed underneath it (a column dropped outside PolarBase)."""
         for attempt in (1, 2):
             table = await self.catalog.table(ref)
-            statement = build(table)
             try:
-                if write is None:
-                    return await self.database.fetch_text(statement)
-                return await self.writes.write_records(statement, *write)
+                return await run(table)
             except SchemaChangedError:
                 self.catalog.forget(ref)
                 if attempt == 2:
                     raise TableNotFoundError(ref.name) from None
-        return None  # pragma: no cover
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def readable(self, principal: Principal, name: str) -> TableName:
         """The table ``name``, after checking that ``principal`` may read it (403 otherwise).
@@ -369,25 +379,18 @@ class RecordService:
                 statements.append(update_where_statement(table, changes, condition, params))
             return statements
 
-        for attempt in (1, 2):
-            table = await self.catalog.table(ref)
-            try:
-                results = await self.writes.write_records_together(
-                    build(table), principal, ChangeAction.UPDATE
-                )
-            except SchemaChangedError:
-                self.catalog.forget(ref)
-                if attempt == 2:
-                    raise TableNotFoundError(ref.name) from None
-                continue
-            bodies = [orjson.loads(result) for result in results]
-            return orjson.dumps(
-                {
-                    "updatedCount": sum(body["updatedCount"] for body in bodies),
-                    "returning": [row for body in bodies for row in body["returning"]],
-                }
-            ).decode()
-        raise AssertionError("unreachable")  # pragma: no cover
+        async def run(table: Table) -> list[str]:
+            return await self.writes.write_records_together(
+                build(table), principal, ChangeAction.UPDATE
+            )
+
+        bodies = [orjson.loads(result) for result in await self._on_current_shape(ref, run)]
+        return orjson.dumps(
+            {
+                "updatedCount": sum(body["updatedCount"] for body in bodies),
+                "returning": [row for body in bodies for row in body["returning"]],
+            }
+        ).decode()
 
     async def aggregate_records(self, principal: Principal, name: str, query: Any) -> str:
         """Groups and aggregates (``{select, where, group, having, order, page, limit}``) as
