@@ -9,7 +9,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.studio_page import cell, sign_in
+from tests.e2e.studio_page import cell, select_cell, sign_in
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -76,17 +76,7 @@ def test_an_edit_in_the_grid_reaches_the_database(page, studio_server, deals):
     sign_in(page, studio_server.url)
     page.goto(f"{studio_server.url}/?table={deals}")
     expect(cell(page, "Deal", 2)).to_have_text("deal 002")
-    # Select the first row's id cell with the mouse (past the row markers, under the 36 px
-    # header), then walk with the keys
-    box = page.locator("canvas").first.bounding_box()
-    assert box is not None
-    page.mouse.click(box["x"] + 100, box["y"] + 36 + 16)
-    page.keyboard.press("ArrowRight")
-    page.keyboard.press("ArrowDown")
-    page.keyboard.press("ArrowDown")
-    # The grid moves focus to the selected cell (in its accessible table) as the keys arrive:
-    # the next key goes there once it has.
-    expect(cell(page, "Deal", 2)).to_be_focused()
+    select_cell(page, "Deal", 2)
     page.keyboard.press("Enter")
     editor = page.locator("#portal textarea")
     expect(editor).to_be_focused()

@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.studio_page import cell, row_count, shot, sign_in
+from tests.e2e.studio_page import cell, row_count, select_cell, shot, sign_in
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -24,26 +24,6 @@ def open_table(page: Page, url: str, table: str, rows: int) -> None:
     sign_in(page, url)
     page.goto(f"{url}/?table={table}")
     expect(row_count(page, rows)).to_be_visible()
-
-
-def select_cell(page: Page, title: str, row: int) -> None:
-    """Click the first row's id cell (past the row markers, under the header), then walk there
-    with the keys, waiting for the grid's focus to follow."""
-    box = page.locator("canvas").first.bounding_box()
-    assert box is not None
-    page.mouse.click(box["x"] + 100, box["y"] + 36 + 16)
-    expect(cell(page, "id", 0)).to_be_focused()
-    wanted = cell(page, title, row).get_attribute("aria-colindex")
-    start = cell(page, "id", 0).get_attribute("aria-colindex")
-    assert wanted is not None
-    assert start is not None
-    for _ in range(row):
-        page.keyboard.press("ArrowDown")
-        page.wait_for_timeout(50)
-    for _ in range(int(wanted) - int(start)):
-        page.keyboard.press("ArrowRight")
-        page.wait_for_timeout(50)
-    expect(cell(page, title, row)).to_be_focused()
 
 
 def records(studio_server, table: str) -> list[dict]:
