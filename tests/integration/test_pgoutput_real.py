@@ -3,6 +3,7 @@ relations and tuples, and each value decodes to what the REST API returns for th
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 from collections.abc import Callable, Iterator
@@ -16,6 +17,8 @@ import pytest
 from psycopg import sql
 
 from polarbase.query.projection import select_list
+from polarbase.realtime.capture import ChangeDecoder, RelationBook, RelationShape
+from polarbase.realtime.events import ChangeEvent
 from polarbase.realtime.pgoutput import (
     UNCHANGED,
     Begin,
@@ -63,6 +66,15 @@ class Capture:
         for lsn, _ in rows:
             assert format_lsn(parse_lsn(lsn)) == lsn
         return [decode_message(data) for _, data in rows]
+
+    def raw(self) -> list[tuple[int, bytes]]:
+        """Each message's LSN and bytes, undecoded."""
+        rows = self.reader.execute(
+            "SELECT lsn, data FROM pg_logical_slot_peek_binary_changes(%s, NULL, NULL, "
+            "'proto_version', '1', 'publication_names', %s)",
+            (self.slot, ",".join(self.publications)),
+        ).fetchall()
+        return [(parse_lsn(lsn), bytes(data)) for lsn, data in rows]
 
     def changes(self) -> list[Message]:
         """The messages without transaction bounds and relation/type descriptions."""
@@ -214,6 +226,54 @@ def test_transactions_decode_to_begin_relation_changes_and_commit(
         assert commit.commit_time.tzinfo is UTC
         assert started - timedelta(minutes=1) < commit.commit_time < started + timedelta(minutes=1)
     assert len({begin.xid for begin in begins}) == 4
+
+
+def test_a_change_kept_undecoded_decodes_later_to_the_same_event_after_its_table_changed(
+    pg, make_plain_table, make_capture
+):
+    # GIVEN changes before and after a column is added, one update re-keying a row
+    table = make_plain_table("id int8 PRIMARY KEY, name text, n int4")
+    capture = make_capture(table)
+    run(pg, "INSERT INTO {t} VALUES (1, 'one', 10), (2, NULL, 20)", table)
+    run(pg, "UPDATE {t} SET id = 3, n = 30 WHERE id = 1", table)
+    run(pg, "ALTER TABLE {t} ADD COLUMN at timestamptz", table)
+    run(pg, "INSERT INTO {t} VALUES (4, 'four', 40, '2026-12-06 10:00:00.5+00')", table)
+    run(pg, "DELETE FROM {t} WHERE id = 2", table)
+    messages = capture.raw()
+    types = {"id": ("int8", False), "name": ("text", False), "n": ("int4", False)}
+    types["at"] = ("timestamptz", False)
+
+    async def shapes(relation: Relation) -> RelationShape:
+        names = [column.name for column in relation.columns]
+        return RelationShape({name: types[name] for name in names}, ("id",))
+
+    async def both() -> tuple[list[ChangeEvent], list[ChangeEvent]]:
+        # WHEN one decoder decodes every change and another keeps them as bytes
+        decoded: list[ChangeEvent] = []
+        eager = ChangeDecoder()
+        for lsn, data in messages:
+            event = await eager.feed(decode_message(data), lsn, shapes)
+            if event is not None:
+                decoded.append(event)
+        kept = []
+        lazy = ChangeDecoder(RelationBook())
+        for lsn, data in messages:
+            if lazy.table_of(data) is not None:
+                kept.append(lazy.keep(data, lsn))
+            else:
+                assert await lazy.feed(decode_message(data), lsn, shapes) is None
+        # THEN each kept change decodes, later, to the event the first decoder made
+        later = [lazy.book.event(position, change) for position, _, change in kept]
+        assert [table.name for _, table, _ in kept] == [table] * 5
+        return decoded, later
+
+    decoded, later = asyncio.run(both())
+    assert [event.payload() for event in later] == [event.payload() for event in decoded]
+    assert [event.payload_json for event in later] == [event.payload_json for event in decoded]
+    assert [event.action for event in later] == ["insert", "insert", "update", "insert", "delete"]
+    assert later[2].key == {"id": 1}
+    assert later[2].new == {"id": 3, "name": "one", "n": 30}
+    assert later[3].new == {"id": 4, "name": "four", "n": 40, "at": "2026-12-06T10:00:00.5+00:00"}
 
 
 def test_replica_identity_full_carries_whole_old_rows(pg, make_plain_table, make_capture):

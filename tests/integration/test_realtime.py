@@ -21,6 +21,7 @@ from psycopg import sql
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
+from polarbase.realtime.events import Position
 from tests.fixtures.server import SUPER_ADMIN_KEY, LiveServer, make_settings
 from tests.helpers import assert_ok
 
@@ -311,6 +312,60 @@ def test_resume_delivers_every_missed_event_once(
     assert missed == [1, 2, 3]
     create(rest, table, {"qty": 4})
     assert [event["new"]["qty"] for event in second.events_until_quiet()] == [4]
+
+
+def test_changes_nobody_wanted_are_kept_undecoded_and_replay_typed_like_rest(
+    server: LiveServer, rest: httpx.Client, table: str, open_client: Callable[..., Client]
+) -> None:
+    # GIVEN one socket, subscribed to another table only
+    other = f"rt_{uuid.uuid4().hex[:10]}"
+    assert_ok(rest.post("/rest/db/tables", json={"name": other, "columns": COLUMNS}))
+    try:
+        watcher = open_client()
+        watcher.subscribe(other)
+        create(rest, other, {"qty": 0})
+        before = watcher.event()["position"]
+
+        # WHEN records of every kind of value are written to the table nobody wants
+        first = create(rest, table, SAMPLE)
+        second = create(rest, table, {**SAMPLE, "tags": [], "meta": [1, {"a": None}]})
+        assert_ok(rest.patch(f"/rest/db/{table}/{first['id']}", json={"qty": 9}))
+        assert_ok(rest.delete(f"/rest/db/{table}/{second['id']}"))
+        create(rest, other, {"qty": 1})
+        watcher.event()  # the stream has read past them
+
+        # THEN the server kept them without decoding them
+        realtime = server.runtime.realtime
+        assert realtime is not None
+        kept = [
+            entry[5]
+            for entry in realtime.hub.retention._events
+            if entry[4] == table and (entry[1], entry[2]) > Position.parse(before)
+        ]
+        assert len(kept) == 4
+        assert all(isinstance(payload, tuple) for payload in kept)
+
+        # AND a client resuming from before them gets each once, typed as REST returns them
+        resumed = open_client()
+        resumed.subscribe(table, since=before)
+        inserted, also_inserted, updated, deleted = (resumed.event() for _ in range(4))
+        assert [inserted["action"], also_inserted["action"]] == ["insert", "insert"]
+        assert inserted["new"] == first
+        assert also_inserted["new"]["meta"] == [1, {"a": None}]
+        assert also_inserted["new"]["tags"] == []
+        assert updated["action"] == "update"
+        assert updated["new"] == row(rest, table, first["id"])
+        assert deleted["action"] == "delete"
+        assert deleted["key"] == {"id": second["id"]}
+        assert before < inserted["position"] < also_inserted["position"] < updated["position"]
+        assert updated["position"] < deleted["position"]
+        assert resumed.events_until_quiet(0.5) == []
+
+        # AND live events for the table are decoded as they come once someone wants them
+        create(rest, table, {"qty": 5})
+        assert resumed.event()["new"]["qty"] == 5
+    finally:
+        rest.delete(f"/rest/db/tables/{other}", params={"cascade": "true"})
 
 
 def test_a_position_older_than_the_window_gets_a_gap(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from ..schema import TableName
 from .events import ChangeEvent, Position
@@ -19,10 +19,12 @@ from .pgoutput import (
     Relation,
     TupleData,
     Update,
+    decode_message,
+    row_change_relation,
 )
 from .values import Decoder, decoder_for
 
-__all__ = ["ChangeDecoder", "RelationShape", "ShapeLookup"]
+__all__ = ["ChangeDecoder", "KeptChange", "RelationBook", "RelationShape", "ShapeLookup"]
 
 _ACTIONS: dict[type[Insert | Update | Delete], str] = {
     Insert: "insert",
@@ -43,6 +45,11 @@ class RelationShape:
 ShapeLookup = Callable[[Relation], Awaitable[RelationShape]]
 """Reads a relation's shape from the database (the readers pass one)."""
 
+KeptChange = tuple[int, int, datetime, bytes]
+"""A row change kept as its pgoutput bytes, to be decoded only if a client ever asks for it: the
+number of its relation's shape in the stream's ``RelationBook``, its LSN, its commit time and its
+bytes. A plain tuple of atoms, which the garbage collector stops tracking."""
+
 
 @dataclass(frozen=True, slots=True)
 class _Relation:
@@ -54,6 +61,34 @@ class _Relation:
     key_columns: tuple[str, ...]
 
 
+class RelationBook:
+    """Every relation shape a stream has seen, numbered, so that a change kept undecoded
+    names the shape its bytes were written in (a later change to the table's shape does not
+    alter how an older change reads). Outlives the stream's reconnections, like the events
+    kept with it."""
+
+    def __init__(self) -> None:
+        self._shapes: list[_Relation] = []
+        self._numbers: dict[_Relation, int] = {}
+
+    def number(self, relation: _Relation) -> int:
+        number = self._numbers.get(relation)
+        if number is None:
+            number = self._numbers[relation] = len(self._shapes)
+            self._shapes.append(relation)
+        return number
+
+    def event(self, position: Position, kept: KeptChange) -> ChangeEvent:
+        """The event a kept change makes, as ``ChangeDecoder.feed`` would have made it."""
+        number, lsn, commit_time, data = kept
+        message = decode_message(data)
+        assert isinstance(message, Insert | Update | Delete), "only row changes are kept"
+        return _event(self._shapes[number], message, lsn, position, commit_time)
+
+    def payload_json(self, position: Position, kept: KeptChange) -> bytes:
+        return self.event(position, kept).payload_json
+
+
 class ChangeDecoder:
     """Turns a slot's messages into ``ChangeEvent``s, in commit order.
 
@@ -62,13 +97,21 @@ class ChangeDecoder:
     as each change arrives (a slot sends a transaction only once it has committed), so a reader
     can pass them on before the transaction's last message.
 
+    A row change nobody waits for can be kept as its bytes instead (``keep``): decoding is
+    most of what capture costs the server, and most kept events are never replayed.
+
     Example:
         >>> decoder = ChangeDecoder()
         >>> await decoder.feed(decode_message(data), lsn, shapes)
-        [ChangeEvent(...)]
+        ChangeEvent(...)
+        >>> decoder.table_of(data)
+        TableName(schema='public', name='people')
+        >>> decoder.keep(data, lsn)
+        (Position(...), TableName(...), (0, lsn, commit_time, data))
     """
 
-    def __init__(self) -> None:
+    def __init__(self, book: RelationBook | None = None) -> None:
+        self.book = book or RelationBook()
         self._relations: dict[int, _Relation] = {}
         self._commit_lsn = 0
         self._commit_time: datetime | None = None
@@ -91,39 +134,68 @@ class ChangeDecoder:
             self.last_commit_end = message.end_lsn
             return None
         if isinstance(message, Insert | Update | Delete):
-            return self._event(message, lsn)
+            relation = self._current(message.relation_oid)
+            self._sequence += 1
+            position = Position(self._commit_lsn, self._sequence)
+            return _event(relation, message, lsn, position, cast("datetime", self._commit_time))
         return None  # truncate, type, origin and logical messages are not row changes
 
-    def _event(self, message: Insert | Update | Delete, lsn: int) -> ChangeEvent:
-        relation = self._relations.get(message.relation_oid)
+    def table_of(self, data: bytes) -> TableName | None:
+        """The table a row change message is about, read without decoding the row; None for
+        other messages, and for a change whose relation has not been described yet."""
+        oid = row_change_relation(data)
+        relation = self._relations.get(oid) if oid is not None else None
+        return relation.table if relation is not None else None
+
+    def keep(self, data: bytes, lsn: int) -> tuple[Position, TableName, KeptChange]:
+        """A row change's position and table, and what decoding it later needs
+        (``RelationBook.event``), without decoding it now."""
+        oid = row_change_relation(data)
+        assert oid is not None, "only row changes are kept"
+        relation = self._current(oid)
+        self._sequence += 1
+        kept = (self.book.number(relation), lsn, cast("datetime", self._commit_time), data)
+        return Position(self._commit_lsn, self._sequence), relation.table, kept
+
+    def _current(self, oid: int) -> _Relation:
+        relation = self._relations.get(oid)
         if relation is None or self._commit_time is None:
             raise ValueError("pgoutput: a row change before its relation or begin message")
-        self._sequence += 1
-        new: dict[str, Any] | None = None
-        old: dict[str, Any] | None = None
-        unchanged: tuple[str, ...] = ()
-        if not isinstance(message, Delete):
-            new, unchanged = _row(relation, message.new)
-        if not isinstance(message, Insert) and message.old is not None:
-            old, _ = _row(relation, message.old)
-        # The old key when the change gave one (a delete, an update of the key), else the row's.
-        before = None if isinstance(message, Insert) else (message.key or message.old)
-        key = _key_of(relation, _row(relation, before)[0] if before is not None else new)
-        action = _ACTIONS[type(message)]
-        return ChangeEvent(
-            table=relation.table,
-            action=action,
-            new=new,
-            old=old,
-            key=key,
-            key_columns=relation.key_columns,
-            replica_identity=relation.replica_identity,
-            relation_oid=relation.oid,
-            lsn=lsn,
-            position=Position(self._commit_lsn, self._sequence),
-            commit_time=self._commit_time,
-            unchanged=unchanged,
-        )
+        return relation
+
+
+def _event(
+    relation: _Relation,
+    message: Insert | Update | Delete,
+    lsn: int,
+    position: Position,
+    commit_time: datetime,
+) -> ChangeEvent:
+    new: dict[str, Any] | None = None
+    old: dict[str, Any] | None = None
+    unchanged: tuple[str, ...] = ()
+    if not isinstance(message, Delete):
+        new, unchanged = _row(relation, message.new)
+    if not isinstance(message, Insert) and message.old is not None:
+        old, _ = _row(relation, message.old)
+    # The old key when the change gave one (a delete, an update of the key), else the row's.
+    before = None if isinstance(message, Insert) else (message.key or message.old)
+    key = _key_of(relation, _row(relation, before)[0] if before is not None else new)
+    action = _ACTIONS[type(message)]
+    return ChangeEvent(
+        table=relation.table,
+        action=action,
+        new=new,
+        old=old,
+        key=key,
+        key_columns=relation.key_columns,
+        replica_identity=relation.replica_identity,
+        relation_oid=relation.oid,
+        lsn=lsn,
+        position=position,
+        commit_time=commit_time,
+        unchanged=unchanged,
+    )
 
 
 def _relation(message: Relation, shape: RelationShape) -> _Relation:

@@ -14,6 +14,8 @@ from typing import Any
 import orjson
 
 from ..auth import Principal
+from ..schema import TableName
+from .capture import KeptChange
 from .events import ChangeEvent, Position, Retained
 from .subscriptions import Subscription
 
@@ -42,33 +44,50 @@ class Retention:
     bounds memory under a burst. ``horizon`` is the first position this process can vouch
     for: a resume from before it is a gap, because events before it may have gone by while
     nobody kept them.
+
+    An event is kept serialised, or, when no client wanted it as it went by, undecoded (a
+    ``KeptChange``): ``expand`` decodes those on the rare resume that reaches them.
     """
 
-    def __init__(self, min_events: int, min_seconds: float, max_events: int) -> None:
+    def __init__(
+        self,
+        min_events: int,
+        min_seconds: float,
+        max_events: int,
+        expand: Callable[[Position, KeptChange], bytes] | None = None,
+    ) -> None:
         self.min_events = min_events
         self.min_seconds = min_seconds
         self.max_events = max(max_events, min_events)
-        # Plain tuples of numbers, strings and bytes (kept time, commit LSN, sequence, schema,
-        # table, payload): the garbage collector stops tracking them (it never untracks a
-        # named tuple), so a full retention adds nothing to its collections.
-        self._events: deque[tuple[float, int, int, str, str, bytes]] = deque()
+        self.expand = expand
+        # Plain tuples of numbers, strings, bytes and datetimes (kept time, commit LSN,
+        # sequence, schema, table, payload): the garbage collector stops tracking them (it never
+        # untracks a named tuple), so a full retention adds nothing to its collections.
+        self._events: deque[tuple[float, int, int, str, str, bytes | KeptChange]] = deque()
         self.horizon = Position(0, 0)
         self.last: Position | None = None
 
     def __len__(self) -> int:
         return len(self._events)
 
+    def _serialised(self, position: Position, payload: bytes | KeptChange) -> bytes:
+        if isinstance(payload, bytes):
+            return payload
+        assert self.expand is not None, "undecoded events are kept only with an expand"
+        return self.expand(position, payload)
+
     def add(self, event: ChangeEvent) -> bool:
         """Keep ``event``; False when it was seen already (a reader that reconnected resends
         what it had not confirmed)."""
-        if self.last is not None and event.position <= self.last:
+        return self.keep(event.position, event.table, event.payload_json)
+
+    def keep(self, position: Position, table: TableName, payload: bytes | KeptChange) -> bool:
+        """Keep an event by its serialised payload or undecoded; False when seen already."""
+        if self.last is not None and position <= self.last:
             return False
         now = time.monotonic()
-        position, table = event.position, event.table
-        self._events.append(
-            (now, position[0], position[1], table.schema, table.name, event.payload_json)
-        )
-        self.last = event.position
+        self._events.append((now, position[0], position[1], table.schema, table.name, payload))
+        self.last = position
         events = self._events
         while len(events) > self.max_events or (
             len(events) > self.min_events and now - events[0][0] > self.min_seconds
@@ -77,15 +96,18 @@ class Retention:
             self.horizon = Position(dropped[1], dropped[2])
         return True
 
-    def since(self, position: Position) -> tuple[list[Retained], bool, Position | None]:
-        """Every retained event after ``position``, oldest first; whether events between are
-        no longer known; the oldest position kept."""
+    def since(
+        self, position: Position, table: Callable[[str, str], bool] | None = None
+    ) -> tuple[list[Retained], bool, Position | None]:
+        """Every retained event after ``position`` (of the tables ``table`` accepts, by schema
+        and name), oldest first; whether events between are no longer known; the oldest
+        position kept."""
         gap = position < self.horizon
-        found = [
-            Retained(Position(lsn, sequence), schema, name, payload)
-            for _, lsn, sequence, schema, name, payload in self._events
-            if (lsn, sequence) > position
-        ]
+        found: list[Retained] = []
+        for _, lsn, sequence, schema, name, payload in self._events:
+            if (lsn, sequence) > position and (table is None or table(schema, name)):
+                after = Position(lsn, sequence)
+                found.append(Retained(after, schema, name, self._serialised(after, payload)))
         oldest = Position(self._events[0][1], self._events[0][2]) if self._events else None
         return found, gap, oldest
 
@@ -136,6 +158,12 @@ class Connection:
         ids = [sid for sid, sub in self.subscriptions.items() if sub.matches(event)]
         return ids or None
 
+    def wants(self, table: TableName) -> bool:
+        """Whether this connection may take changes to ``table`` (and asked for them)."""
+        if not self.principal.may_read(table):
+            return False
+        return self.everything or any(sub.table == table for sub in self.subscriptions.values())
+
     def offer(self, event: ChangeEvent) -> None:
         ids = self.matching(event)
         if ids is not None:
@@ -176,11 +204,20 @@ class ChangeHub:
         self.retention = retention
         self.connections: set[Connection] = set()
 
+    def wants(self, table: TableName) -> bool:
+        """Whether any connection may take a change to ``table`` now: a reader decodes only
+        such changes, and keeps the others undecoded (``keep``)."""
+        return any(connection.wants(table) for connection in self.connections)
+
     def publish(self, event: ChangeEvent) -> None:
         if not self.retention.add(event):
             return
         for connection in self.connections:
             connection.offer(event)
+
+    def keep(self, position: Position, table: TableName, kept: KeptChange) -> None:
+        """Keep a change no connection wants, undecoded, for resumes."""
+        self.retention.keep(position, table, kept)
 
     def attach(self, connection: Connection) -> None:
         self.connections.add(connection)
@@ -190,19 +227,24 @@ class ChangeHub:
 
     def replay(self, subscription: Subscription, since: Position) -> Replay:
         """The retained events after ``since`` that ``subscription`` matches."""
-        kept, gap, oldest = self.retention.since(since)
+        wanted = subscription.table
+        kept, gap, oldest = self.retention.since(
+            since, lambda schema, name: schema == wanted.schema and name == wanted.name
+        )
         found = [
             (retained, [subscription.id])
             for retained in kept
-            if retained.table == subscription.table
-            and subscription.matches_payload(orjson.loads(retained.payload_json))
+            if subscription.matches_payload(orjson.loads(retained.payload_json))
         ]
         return Replay(found, gap, oldest)
 
     def replay_to(self, connection: Connection, since: Position) -> Replay:
         """The retained events after ``since`` that ``connection`` takes (its key may see them,
         and its subscriptions match, or it takes everything)."""
-        kept, gap, oldest = self.retention.since(since)
+        may_read = connection.principal.may_read
+        kept, gap, oldest = self.retention.since(
+            since, lambda schema, name: may_read(TableName(schema, name))
+        )
         found = [
             (retained, ids)
             for retained in kept

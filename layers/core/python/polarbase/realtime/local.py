@@ -12,6 +12,7 @@ from ..changes import Change, ChangeAction, ChangeNotifier
 from ..config import Settings
 from ..database import Database
 from ..errors import AuthenticationError, PolarBaseError, RealtimeUnavailableError
+from .capture import RelationBook
 from .events import Position
 from .hub import ChangeHub, Retention
 from .pgoutput import parse_lsn
@@ -56,16 +57,18 @@ class LocalRealtime:
         self.settings = settings
         self.auth = auth
         self.slot = ChangeSlot(database, settings.db_schema, settings.realtime_slot)
+        book = RelationBook()
         self.hub = ChangeHub(
             Retention(
                 settings.realtime_retention_events,
                 settings.realtime_retention_seconds,
                 settings.realtime_max_retained_events,
+                expand=book.payload_json,
             )
         )
         self.service = RealtimeService(catalog, settings.db_schema)
         self.stream = SlotStream(
-            conninfo, self.slot, RelationShapes(database.fetch_json), self.hub.publish
+            conninfo, self.slot, RelationShapes(database.fetch_json), self.hub, book
         )
         self.error: str | None = "not started"
         self._tasks: list[asyncio.Task[None]] = []

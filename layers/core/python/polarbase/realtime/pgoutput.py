@@ -29,6 +29,7 @@ __all__ = [
     "decode_message",
     "format_lsn",
     "parse_lsn",
+    "row_change_relation",
 ]
 
 
@@ -177,6 +178,7 @@ _REPLICA_IDENTITIES = {"d": "default", "n": "nothing", "f": "full", "i": "index"
 # Byte values of the one-letter tags, compared as ints (indexing bytes gives ints).
 _TEXT, _NULL, _TOASTED, _BINARY = b"t"[0], b"n"[0], b"u"[0], b"b"[0]
 _NEW, _KEY, _OLD = b"N"[0], b"K"[0], b"O"[0]
+_ROW_CHANGES = frozenset(b"IUD")
 
 
 def decode_message(data: bytes | memoryview) -> Message:
@@ -207,6 +209,14 @@ def decode_message(data: bytes | memoryview) -> Message:
         raise PgOutputError(
             f"malformed pgoutput message {chr(buffer[0])!r} ({len(buffer)} bytes): {error}"
         ) from error
+
+
+def row_change_relation(data: bytes) -> int | None:
+    """The relation oid of an insert, update or delete message, read without decoding its
+    values; None for every other kind of message."""
+    if data and data[0] in _ROW_CHANGES:
+        return int(_UINT32.unpack_from(data, 1)[0])
+    return None
 
 
 def format_lsn(lsn: int) -> str:

@@ -6,19 +6,20 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from functools import partial
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from psycopg import sql
 
 from ..database import Database
 from ..query import Statement
+from ..schema import TableName
 from . import statements
-from .capture import ChangeDecoder, RelationShape
-from .events import ChangeEvent
+from .capture import ChangeDecoder, KeptChange, RelationBook, RelationShape
+from .events import ChangeEvent, Position
 from .pgoutput import Relation, decode_message, format_lsn, parse_lsn
 from .slot import ChangeSlot
 
-__all__ = ["SESSION_OPTIONS", "RelationShapes", "SlotDrain", "SlotStream"]
+__all__ = ["SESSION_OPTIONS", "ChangeSink", "RelationShapes", "SlotDrain", "SlotStream"]
 
 _log = logging.getLogger("polarbase.realtime")
 
@@ -47,6 +48,17 @@ class RelationShapes:
         )
 
 
+class ChangeSink(Protocol):
+    """Where a stream hands its events: decoded for the tables someone wants now, kept
+    undecoded for the others (``ChangeHub``)."""
+
+    def wants(self, table: TableName) -> bool: ...
+
+    def publish(self, event: ChangeEvent) -> None: ...
+
+    def keep(self, position: Position, table: TableName, kept: KeptChange) -> None: ...
+
+
 class SlotStream:
     """Streams the slot over a replication connection of its own, pushing each event out as
     its message arrives: no polling, so an event follows its commit by about a millisecond.
@@ -55,6 +67,10 @@ class SlotStream:
     in its asynchronous mode, so the stream runs on the event loop (a reader callback on the
     socket) rather than in a thread. It reconnects after a lost connection, and confirms each
     transaction once its events are handed on, so a restart resumes after the last one.
+
+    A change to a table no client wants at the moment is not decoded, only kept as its bytes
+    (decoding is most of what capture costs, and it would be paid on every write whether or not
+    anyone listens); the few a resume reaches are decoded then.
     """
 
     def __init__(
@@ -62,12 +78,14 @@ class SlotStream:
         conninfo: str,
         slot: ChangeSlot,
         shapes: RelationShapes,
-        deliver: Callable[[ChangeEvent], None],
+        sink: ChangeSink,
+        book: RelationBook | None = None,
     ) -> None:
         self.conninfo = conninfo
         self.slot = slot
         self.shapes = shapes
-        self.deliver = deliver
+        self.sink = sink
+        self.book = book or RelationBook()
         self.connected = asyncio.Event()
         self.error: str | None = None
         self._stopping = False
@@ -133,7 +151,8 @@ class SlotStream:
         fd = connection.fileno()
         loop.add_reader(fd, readable.set)
         ticker = loop.create_task(_tick(readable, _STATUS_INTERVAL))
-        decoder = ChangeDecoder()
+        decoder = ChangeDecoder(self.book)
+        sink = self.sink
         confirmed = 0
         try:
             while True:
@@ -143,11 +162,14 @@ class SlotStream:
                     readable.clear()
                     await readable.wait()
                     continue
-                event = await decoder.feed(
-                    decode_message(message.payload), message.data_start, self.shapes
-                )
+                data = message.payload
+                table = decoder.table_of(data)
+                if table is not None and not sink.wants(table):
+                    sink.keep(*decoder.keep(data, message.data_start))
+                    continue
+                event = await decoder.feed(decode_message(data), message.data_start, self.shapes)
                 if event is not None:
-                    self.deliver(event)
+                    sink.publish(event)
                 elif decoder.last_commit_end != confirmed:
                     confirmed = decoder.last_commit_end
                     cursor.send_feedback(flush_lsn=confirmed)
