@@ -130,6 +130,7 @@ class RealtimeDoor:
             await socket.close(_CLOSE_TRY_LATER, "Server full: Too many connections")
             return
         connection = Connection(principal, secret, _websocket_frame, _websocket_control)
+        await realtime.caught_up()
         realtime.hub.attach(connection)
         connection.send(
             reply_frame("connected", connection=connection.id, heartbeat=self.heartbeat)
@@ -320,6 +321,7 @@ class RealtimeDoor:
         except InvalidPositionError as problem:
             raise InvalidInputError(str(problem)) from None
         connection = Connection(principal, secret, _sse_frame, _sse_control)
+        await realtime.caught_up()
         table = params.get("table")
         if table is None:
             for name in ("filter", "events"):

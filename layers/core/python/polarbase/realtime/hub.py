@@ -203,6 +203,13 @@ class ChangeHub:
     def __init__(self, retention: Retention) -> None:
         self.retention = retention
         self.connections: set[Connection] = set()
+        self.on_listening: Callable[[], None] | None = None
+        """Called when the first connection attaches (the stream then reads at once)."""
+
+    @property
+    def listening(self) -> bool:
+        """Whether any connection is attached."""
+        return bool(self.connections)
 
     def wants(self, table: TableName) -> bool:
         """Whether any connection may take a change to ``table`` now: a reader decodes only
@@ -220,7 +227,10 @@ class ChangeHub:
         self.retention.keep(position, table, kept)
 
     def attach(self, connection: Connection) -> None:
+        first = not self.connections
         self.connections.add(connection)
+        if first and self.on_listening is not None:
+            self.on_listening()
 
     def detach(self, connection: Connection) -> None:
         self.connections.discard(connection)

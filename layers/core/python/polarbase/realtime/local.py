@@ -102,6 +102,12 @@ class LocalRealtime:
         for connection in self.hub:
             connection.close("server shutting down")
 
+    async def caught_up(self) -> None:
+        """Before a connection attaches: while none is attached the slot is read in batches,
+        and what it holds must be retained, not sent to the newcomer as live."""
+        if not self.hub.listening:
+            await self.stream.caught_up()
+
     async def wait_streaming(self, timeout: float = 10.0) -> None:
         await asyncio.wait_for(self.stream.connected.wait(), timeout)
 

@@ -27,6 +27,10 @@ SESSION_OPTIONS = (
     "-c TimeZone=UTC -c DateStyle=ISO -c IntervalStyle=postgres -c extra_float_digits=1"
 )
 """How values are written into the slot's messages: as the REST API's connections see them."""
+_IDLE_READ_SECONDS = 0.1
+"""While no client is connected, the stream is read this often, in batches, rather than as each
+message arrives: a wake-up of the event loop per write was most of what an unwatched stream cost
+the REST API (bench/RESULTS.md)."""
 _STATUS_INTERVAL = 1.0
 """Seconds between the stream's status messages. PostgreSQL's sender now and then holds a
 decoded change until the client's next status (bench/RESULTS.md: 10 s stalls at 10 s, under 1 s
@@ -50,7 +54,13 @@ class RelationShapes:
 
 class ChangeSink(Protocol):
     """Where a stream hands its events: decoded for the tables someone wants now, kept
-    undecoded for the others (``ChangeHub``)."""
+    undecoded for the others (``ChangeHub``). ``listening`` says whether any client is
+    connected at all; ``on_listening`` is called when the first one connects."""
+
+    @property
+    def listening(self) -> bool: ...
+
+    on_listening: Callable[[], None] | None
 
     def wants(self, table: TableName) -> bool: ...
 
@@ -86,6 +96,9 @@ class SlotStream:
         self.shapes = shapes
         self.sink = sink
         self.book = book or RelationBook()
+        self._readable: asyncio.Event | None = None
+        self._drained: list[asyncio.Future[None]] = []
+        sink.on_listening = self.wake
         self.connected = asyncio.Event()
         self.error: str | None = None
         self._stopping = False
@@ -142,15 +155,35 @@ class SlotStream:
             self.connected.clear()
             connection.close()
 
+    def wake(self) -> None:
+        """Read the stream now (a client connected: its events must not wait for the next
+        batch)."""
+        if self._readable is not None:
+            self._readable.set()
+
+    async def caught_up(self, timeout: float = 2.0) -> None:
+        """Until what the stream holds now has been handed on. A client about to connect while
+        the stream reads in batches waits for it, so that changes committed before it came are
+        kept for resumes rather than sent to it as live ones. Returns at once when not
+        streaming, and after ``timeout`` at most."""
+        if self._readable is None:
+            return
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._drained.append(waiter)
+        self._readable.set()
+        await asyncio.wait([waiter], timeout=timeout)
+
     async def _read(self, connection: Any, cursor: Any) -> None:
-        """Decode every message as it comes. The socket stays registered with the loop for the
-        stream's life (one epoll registration, not one per wait: the wait is on the hot path of
-        every write), and a timer wakes the reader for psycopg2 to send its status."""
+        """Hand on every message as it comes while a client is connected; without one, read
+        what came every ``_IDLE_READ_SECONDS``. The socket stays registered with the loop while
+        clients are connected (one epoll registration, not one per wait: the wait is on the
+        hot path of every write), and a timer wakes the reader for batches and for psycopg2 to
+        send its status."""
         loop = asyncio.get_running_loop()
-        readable = asyncio.Event()
+        readable = self._readable = asyncio.Event()
         fd = connection.fileno()
-        loop.add_reader(fd, readable.set)
-        ticker = loop.create_task(_tick(readable, _STATUS_INTERVAL))
+        registered = False
+        ticker = loop.create_task(_tick(readable, _IDLE_READ_SECONDS))
         decoder = ChangeDecoder(self.book)
         sink = self.sink
         confirmed = 0
@@ -158,6 +191,17 @@ class SlotStream:
             while True:
                 message = cursor.read_message()
                 if message is None:
+                    if self._drained:
+                        for waiter in self._drained:
+                            if not waiter.done():
+                                waiter.set_result(None)
+                        self._drained.clear()
+                    if sink.listening != registered:
+                        registered = sink.listening
+                        if registered:
+                            loop.add_reader(fd, readable.set)
+                            continue  # what arrived before the reader was added
+                        loop.remove_reader(fd)
                     # Level-triggered: data that came meanwhile sets it again at once.
                     readable.clear()
                     await readable.wait()
@@ -174,8 +218,13 @@ class SlotStream:
                     confirmed = decoder.last_commit_end
                     cursor.send_feedback(flush_lsn=confirmed)
         finally:
+            self._readable = None
+            for waiter in self._drained:
+                waiter.cancel()
+            self._drained.clear()
             ticker.cancel()
-            loop.remove_reader(fd)
+            if registered:
+                loop.remove_reader(fd)
 
     def stop(self) -> None:
         self._stopping = True
