@@ -101,7 +101,8 @@ response = function.handler(event, Context("cold"))
 answered = time.time()
 with open(sys.argv[1], "w") as out:
     json.dump({"import_started": started, "imported": imported, "answered": answered,
-               "status": response["statusCode"], "body": response["body"][:200]}, out)
+               "status": response["statusCode"], "body": response["body"][:200],
+               "botocore": "botocore" in sys.modules}, out)
 """
 )
 
@@ -349,6 +350,7 @@ def measure(
                         "interpreter": result["import_started"] - spawned,
                         "import": result["imported"] - result["import_started"],
                         "first": result["answered"] - result["imported"],
+                        "botocore": float(result["botocore"]),
                     }
                 )
         _, warm = _run_probe(
@@ -414,6 +416,12 @@ def report(result: dict[str, Any], runs: int, invocations: int) -> str:
         f"| first answer (secret, metadata GET, connect, query) | {part('first'):.0f} "
         f"| {part('first', SCHEMA_PATH):.0f} |",
         f"| **total** | **{cold_median:.0f}** | **{part('total', SCHEMA_PATH):.0f}** |",
+        "",
+        "botocore imported by the time of the first answer: "
+        f"{sum(int(run['botocore']) for run in cold[RECORD_PATH])} of {len(cold[RECORD_PATH])} "
+        "records-route runs, "
+        f"{sum(int(run['botocore']) for run in cold[SCHEMA_PATH])} of {len(cold[SCHEMA_PATH])} "
+        "schema-route runs.",
         "",
         f"Warm process, {invocations} invocations of the same event:",
         "",

@@ -31,10 +31,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "layers/core/python/polarbase"
 PDF = b"%PDF-1.7\n" + bytes(range(256)) * 4
 FILE_ID = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
 # Every file that calls a client's methods, and how it names the client there.
-CALLERS = {
-    "s3": [("storage/s3.py", "self.client"), ("metadata/s3_sync.py", "self.client")],
-    "secretsmanager": [("secrets.py", "secrets_manager()")],
-}
+CALLERS = {"s3": [("storage/s3.py", "self.client")]}
 # Client methods that are no operation of the service model.
 NOT_OPERATIONS = {"exceptions", "generate_presigned_url", "generate_presigned_post", "meta"}
 
@@ -139,7 +136,6 @@ def test_every_client_resolves_its_endpoint_as_with_botocores_own_data(
     theirs = AwsClients(region=region, botocore_data=trimmed / "absent")
     makers: dict[str, Callable[[AwsClients], Any]] = {
         "s3": AwsClients.s3,
-        "secretsmanager": AwsClients.secrets_manager,
         "dynamodb": AwsClients.dynamodb,
         "lambda": AwsClients.lambda_,
     }
@@ -168,8 +164,6 @@ def test_every_client_resolves_its_endpoint_as_with_botocores_own_data(
 
 def test_the_clients_use_the_trimmed_data_when_it_is_this_botocores(clients: AwsClients) -> None:
     assert set(clients.s3().meta.service_model.operation_names) == OPERATIONS["s3"]
-    secrets = clients.secrets_manager().meta.service_model.operation_names
-    assert set(secrets) == OPERATIONS["secretsmanager"]
     # services it does not trim: botocore's own model, from the same session
     assert "Query" in clients.dynamodb().meta.service_model.operation_names
 
@@ -261,7 +255,9 @@ def test_a_conditional_write_that_loses_the_race_is_replayed(
     def make_store(name: str) -> tuple[MetadataStore, S3MetadataSync]:
         # a process of its own: its own clients and copy
         client = AwsClients(region=REGION, s3_endpoint_url=moto_endpoint, botocore_data=trimmed)
-        sync = S3MetadataSync(client.s3(), bucket=bucket, key="m.sqlite3", path=tmp_path / name)
+        sync = S3MetadataSync(
+            client.objects(), bucket=bucket, key="m.sqlite3", path=tmp_path / name
+        )
         return MetadataStore(sync, freshness_seconds=0), sync
 
     other, _ = make_store("a.db")

@@ -42,6 +42,7 @@ def test_the_scheduled_gc_removes_only_old_files_no_record_names(
     s3.create_bucket(Bucket=bucket)
     s3.create_bucket(Bucket=files)
     table = f"docs_{uuid.uuid4().hex[:8]}"
+    # The function's environment for the whole test, as Lambda keeps it for its life.
     with pytest.MonkeyPatch.context() as env:
         for name, value in {
             **FAKE_CREDENTIALS,
@@ -58,34 +59,36 @@ def test_the_scheduled_gc_removes_only_old_files_no_record_names(
         }.items():
             env.setenv(name, value)
         module = _load(ROOT / "functions/files/handler.py")
-    runtime, loop = module.runtime, module.loop
-    try:
-        loop.run_until_complete(runtime.start())
-        kept, gone = loop.run_until_complete(
-            runtime.files.upload(
-                Principal.system(), [Upload("kept.png", PNG), Upload("gone.png", PNG)]
+        runtime, loop = module.runtime, module.loop
+        try:
+            loop.run_until_complete(runtime.start())
+            kept, gone = loop.run_until_complete(
+                runtime.files.upload(
+                    Principal.system(), [Upload("kept.png", PNG), Upload("gone.png", PNG)]
+                )
             )
-        )
-        definition = {"name": table, "columns": [{"name": "files", "dataType": "attachment"}]}
-        loop.run_until_complete(
-            runtime.tables.create_table(
-                Principal.system(), TableDefinition.model_validate(definition)
+            definition = {"name": table, "columns": [{"name": "files", "dataType": "attachment"}]}
+            loop.run_until_complete(
+                runtime.tables.create_table(
+                    Principal.system(), TableDefinition.model_validate(definition)
+                )
             )
-        )
-        loop.run_until_complete(
-            runtime.records.create_records(Principal.system(), table, {"files": [kept]}, bulk=False)
-        )
-        result = module.handler({"source": "aws.events"}, Context("files"))
-        listed = {item["Key"] for item in s3.list_objects_v2(Bucket=files).get("Contents", [])}
-        assert kept["key"] in listed
-        if grace == "0":
-            assert result == {"files": 2, "removed": 1, "kept": 1}
-            assert gone["key"] not in listed
-        else:  # younger than the grace period: kept, named by a record or not
-            assert result == {"files": 2, "removed": 0, "kept": 2}
-            assert gone["key"] in listed
-    finally:
-        loop.run_until_complete(runtime.stop())
-        with psycopg.connect(database_url, autocommit=True) as connection:
-            connection.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(table)))
-        asyncio.set_event_loop(None)
+            loop.run_until_complete(
+                runtime.records.create_records(
+                    Principal.system(), table, {"files": [kept]}, bulk=False
+                )
+            )
+            result = module.handler({"source": "aws.events"}, Context("files"))
+            listed = {item["Key"] for item in s3.list_objects_v2(Bucket=files).get("Contents", [])}
+            assert kept["key"] in listed
+            if grace == "0":
+                assert result == {"files": 2, "removed": 1, "kept": 1}
+                assert gone["key"] not in listed
+            else:  # younger than the grace period: kept, named by a record or not
+                assert result == {"files": 2, "removed": 0, "kept": 2}
+                assert gone["key"] in listed
+        finally:
+            loop.run_until_complete(runtime.stop())
+            with psycopg.connect(database_url, autocommit=True) as connection:
+                connection.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(table)))
+            asyncio.set_event_loop(None)

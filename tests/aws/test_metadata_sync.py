@@ -69,11 +69,11 @@ def make_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store
             return LocalMetadataSync(tmp_path / "metadata.sqlite3")
     else:
         bucket = request.getfixturevalue("make_bucket")()
-        make_s3_client = request.getfixturevalue("make_s3_client")
+        make_s3_objects = request.getfixturevalue("make_s3_objects")
 
         def make_sync() -> MetadataSync:
             copy = tmp_path / f"copy{len(made)}" / "metadata.sqlite3"
-            return S3MetadataSync(make_s3_client(), bucket=bucket, key=KEY, path=copy)
+            return S3MetadataSync(make_s3_objects(), bucket=bucket, key=KEY, path=copy)
 
     def make() -> MetadataStore:
         # Freshness 0: every read checks for other writers, so no test depends on timing.
@@ -158,9 +158,9 @@ def s3_bucket(make_bucket: Callable[[], str]) -> str:
 
 
 def test_unchanged_object_is_not_reported_as_a_change(
-    make_s3_client: Callable[[], Any], s3_bucket: str, tmp_path: Path
+    make_s3_objects: Callable[[], Any], s3_bucket: str, tmp_path: Path
 ) -> None:
-    sync = S3MetadataSync(make_s3_client(), bucket=s3_bucket, key=KEY, path=tmp_path / "m.db")
+    sync = S3MetadataSync(make_s3_objects(), bucket=s3_bucket, key=KEY, path=tmp_path / "m.db")
     MetadataStore(sync).migrate()
     sync.refresh()
 
@@ -168,10 +168,13 @@ def test_unchanged_object_is_not_reported_as_a_change(
 
 
 def test_migrating_an_up_to_date_database_stores_no_new_version(
-    make_s3_client: Callable[[], Any], s3_bucket: str, tmp_path: Path
+    make_s3_client: Callable[[], Any],
+    make_s3_objects: Callable[[], Any],
+    s3_bucket: str,
+    tmp_path: Path,
 ) -> None:
     client = make_s3_client()
-    sync = S3MetadataSync(client, bucket=s3_bucket, key=KEY, path=tmp_path / "m.db")
+    sync = S3MetadataSync(make_s3_objects(), bucket=s3_bucket, key=KEY, path=tmp_path / "m.db")
     MetadataStore(sync).migrate()
     etag = client.head_object(Bucket=s3_bucket, Key=KEY)["ETag"]
 
@@ -181,13 +184,16 @@ def test_migrating_an_up_to_date_database_stores_no_new_version(
 
 
 def test_a_write_that_loses_the_race_is_replayed_on_the_newest_version(
-    make_s3_client: Callable[[], Any], s3_bucket: str, tmp_path: Path
+    make_s3_client: Callable[[], Any],
+    make_s3_objects: Callable[[], Any],
+    s3_bucket: str,
+    tmp_path: Path,
 ) -> None:
     # GIVEN two processes with their own copies, both current
     other = MetadataStore(
-        S3MetadataSync(make_s3_client(), bucket=s3_bucket, key=KEY, path=tmp_path / "a/m.db")
+        S3MetadataSync(make_s3_objects(), bucket=s3_bucket, key=KEY, path=tmp_path / "a/m.db")
     )
-    sync = S3MetadataSync(make_s3_client(), bucket=s3_bucket, key=KEY, path=tmp_path / "b/m.db")
+    sync = S3MetadataSync(make_s3_objects(), bucket=s3_bucket, key=KEY, path=tmp_path / "b/m.db")
     store = MetadataStore(sync)
     other.migrate()
     store.migrate()
@@ -214,14 +220,17 @@ def test_a_write_that_loses_the_race_is_replayed_on_the_newest_version(
 
 
 def test_a_write_that_keeps_losing_raises_metadata_conflict_error(
-    make_s3_client: Callable[[], Any], s3_bucket: str, tmp_path: Path
+    make_s3_client: Callable[[], Any],
+    make_s3_objects: Callable[[], Any],
+    s3_bucket: str,
+    tmp_path: Path,
 ) -> None:
     # GIVEN another process that writes during every run of this one's change
     other = MetadataStore(
-        S3MetadataSync(make_s3_client(), bucket=s3_bucket, key=KEY, path=tmp_path / "a/m.db")
+        S3MetadataSync(make_s3_objects(), bucket=s3_bucket, key=KEY, path=tmp_path / "a/m.db")
     )
     sync = S3MetadataSync(
-        make_s3_client(), bucket=s3_bucket, key=KEY, path=tmp_path / "b/m.db", max_attempts=3
+        make_s3_objects(), bucket=s3_bucket, key=KEY, path=tmp_path / "b/m.db", max_attempts=3
     )
     other.migrate()
     runs: list[int] = []
@@ -242,10 +251,10 @@ def test_a_write_that_keeps_losing_raises_metadata_conflict_error(
 
 
 def test_a_missing_bucket_is_metadata_unavailable_naming_s3s_code(
-    make_s3_client: Callable[[], Any], tmp_path: Path
+    make_s3_objects: Callable[[], Any], tmp_path: Path
 ) -> None:
     sync = S3MetadataSync(
-        make_s3_client(), bucket="polarbase-no-such-bucket", key=KEY, path=tmp_path / "m.db"
+        make_s3_objects(), bucket="polarbase-no-such-bucket", key=KEY, path=tmp_path / "m.db"
     )
     with pytest.raises(MetadataUnavailableError) as raised:
         MetadataStore(sync).migrate()
@@ -254,15 +263,17 @@ def test_a_missing_bucket_is_metadata_unavailable_naming_s3s_code(
 
 
 def test_unreachable_s3_is_metadata_unavailable(tmp_path: Path) -> None:
-    from tests.fixtures.moto import moto_client
+    from tests.fixtures.moto import moto_objects
 
     # GIVEN an endpoint where nothing listens (port 9 on loopback: discard, never served here)
-    client = moto_client("s3", "http://127.0.0.1:9")
-    client.meta.config.retries = {"max_attempts": 1}
-    sync = S3MetadataSync(client, bucket="polarbase-anything", key=KEY, path=tmp_path / "m.db")
+    objects = moto_objects("http://127.0.0.1:9")
+    sync = S3MetadataSync(objects, bucket="polarbase-anything", key=KEY, path=tmp_path / "m.db")
     with pytest.raises(MetadataUnavailableError) as raised:
         MetadataStore(sync).migrate()
-    assert "EndpointConnectionError" in raised.value.message
+    assert raised.value.status == 503
+    assert raised.value.message == (
+        "cannot reach the metadata in S3 (ConnectionRefusedError); try again"
+    )
 
 
 WRITERS = 8
@@ -270,7 +281,10 @@ WRITES_EACH = 25
 
 
 def test_concurrent_writers_lose_no_write_and_duplicate_none(
-    make_s3_client: Callable[[], Any], s3_bucket: str, tmp_path: Path
+    make_s3_client: Callable[[], Any],
+    make_s3_objects: Callable[[], Any],
+    s3_bucket: str,
+    tmp_path: Path,
 ) -> None:
     # The moto server behind make_s3_client applies one request at a time (see
     # tests/fixtures/moto.py): moto alone checks If-Match and stores the object in two steps,
@@ -280,7 +294,7 @@ def test_concurrent_writers_lose_no_write_and_duplicate_none(
     # GIVEN 8 writers, like 8 Lambda environments: each its own client, /tmp copy and store
     syncs = [
         S3MetadataSync(
-            make_s3_client(), bucket=s3_bucket, key=KEY, path=tmp_path / f"w{w}/metadata.sqlite3"
+            make_s3_objects(), bucket=s3_bucket, key=KEY, path=tmp_path / f"w{w}/metadata.sqlite3"
         )
         for w in range(WRITERS)
     ]

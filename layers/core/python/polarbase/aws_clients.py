@@ -1,9 +1,13 @@
-"""The AWS clients of one process, each made on first use from one botocore session."""
+"""The AWS clients of one process, each made on first use: botocore's from one session, and the
+botocore-free calls of every cold start (``aws_http``)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
+
+from .aws_http import AwsHttp, S3Objects
 
 __all__ = ["AwsClients"]
 
@@ -16,7 +20,8 @@ class AwsClients:
     its service model (S3's alone is tens of ms), so each is made once per process; the
     session loads the shared endpoint data once for all of them. In the built layer, the
     session reads that data trimmed to what PolarBase uses (``polarbase.aws_models``), from
-    ``botocore_data``.
+    ``botocore_data``. The metadata files and the secrets, which every cold start reads, go
+    through ``http()`` instead, without botocore.
 
     Example:
         >>> clients = AwsClients(region="eu-west-1")
@@ -36,6 +41,22 @@ class AwsClients:
         self.botocore_data = botocore_data
         self._session: Any = None
         self._clients: dict[str, Any] = {}
+        self._http: AwsHttp | None = None
+
+    def http(self) -> AwsHttp:
+        """Signed requests without botocore, for the calls of every cold start (``aws_http``)."""
+        if self._http is None:
+            region = (
+                self.region
+                or os.environ.get("AWS_REGION")
+                or os.environ.get("AWS_DEFAULT_REGION", "us-east-1")
+            )
+            self._http = AwsHttp(region=region)
+        return self._http
+
+    def objects(self) -> S3Objects:
+        """The metadata files' S3 (``s3_endpoint_url`` for a test server), without botocore."""
+        return S3Objects(self.http(), self.s3_endpoint_url)
 
     def _client(self, service: str, **options: Any) -> Any:
         client = self._clients.get(service)
@@ -68,9 +89,6 @@ class AwsClients:
         return self._client(
             "s3", endpoint_url=self.s3_endpoint_url, config=Config(signature_version="s3v4")
         )
-
-    def secrets_manager(self) -> Any:
-        return self._client("secretsmanager")
 
     def dynamodb(self) -> Any:
         return self._client("dynamodb")

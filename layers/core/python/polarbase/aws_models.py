@@ -48,8 +48,8 @@ FOLDER = Path(__file__).with_name("_botocore_data")
 OPERATIONS: dict[str, frozenset[str]] = {
     "s3": frozenset(
         {
-            # Ours: the metadata file (metadata/s3_sync.py, conditional GET and PUT) and the
-            # attachment files (storage/s3.py; its presigned GET signs GetObject).
+            # Ours: the attachment files (storage/s3.py; its presigned GET signs GetObject).
+            # The metadata files do without botocore (aws_http.py).
             "GetObject",
             "PutObject",
             "HeadObject",
@@ -63,12 +63,10 @@ OPERATIONS: dict[str, frozenset[str]] = {
             "CreateSession",
         }
     ),
-    # secrets.py reads the database secret and the super admin key.
-    "secretsmanager": frozenset({"GetSecretValue"}),
 }
 """The operations the trimmed service models keep, by service: every one any function calls."""
 
-CLIENT_SERVICES = ("s3", "secretsmanager", "dynamodb", "lambda", "apigatewaymanagementapi")
+CLIENT_SERVICES = ("s3", "dynamodb", "lambda", "apigatewaymanagementapi")
 """Every service ``AwsClients`` makes a client of: their entries stay in ``endpoints.json``."""
 
 # The clients botocore's credential providers make from the same session (assume role, SSO).

@@ -128,7 +128,7 @@ def _metadata_sync(
     if clients is None:
         return LocalMetadataSync(path)
     assert settings.metadata_bucket is not None  # Settings refuses the aws mode without one
-    return S3MetadataSync(clients.s3(), bucket=settings.metadata_bucket, key=key, path=path)
+    return S3MetadataSync(clients.objects(), bucket=settings.metadata_bucket, key=key, path=path)
 
 
 def _audit_log(settings: Settings, clients: AwsClients | None) -> AuditLog:

@@ -49,18 +49,13 @@ def read_secret(clients: AwsClients, arn: str, *, purpose: str) -> str:
     Raises ``SecretUnavailableError`` (503) naming ``purpose`` and AWS's error code, never the
     secret, when it cannot be read.
     """
-    from botocore.exceptions import BotoCoreError, ClientError  # the aws mode only
+    from .aws_http import AwsCallError, secret_string
 
     try:
-        value = clients.secrets_manager().get_secret_value(SecretId=arn)
-    except ClientError as error:
-        code = error.response.get("Error", {}).get("Code", "error")
-        raise SecretUnavailableError(f"cannot read the {purpose} secret ({code})") from None
-    except BotoCoreError as error:
-        raise SecretUnavailableError(
-            f"cannot reach the {purpose} secret ({type(error).__name__})"
-        ) from None
-    return str(value["SecretString"])
+        return secret_string(clients.http(), arn)
+    except AwsCallError as error:
+        verb = "read" if error.status else "reach"
+        raise SecretUnavailableError(f"cannot {verb} the {purpose} secret ({error.code})") from None
 
 
 def read_database_secret(clients: AwsClients, arn: str) -> str:

@@ -11,19 +11,15 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
+from ..aws_http import AwsCallError, S3Objects
 from ..errors import MetadataConflictError, MetadataUnavailableError
 from .sync import apply_change
 
 __all__ = ["S3MetadataSync"]
 
 T = TypeVar("T")
-
-# botocore's S3 client. Its typed stubs (types-boto3-s3) are not a dependency, and the adapter
-# uses only get_object, put_object and the client's own ``exceptions.ClientError``, so neither
-# boto3 nor botocore is imported here: the local mode never loads them.
-S3Client = Any
 
 _NOT_MODIFIED = frozenset({"304", "NotModified"})
 _MISSING = frozenset({"404", "NoSuchKey"})
@@ -61,7 +57,7 @@ class S3MetadataSync:
 
     Example:
         >>> sync = S3MetadataSync(
-        ...     boto3.client("s3"),
+        ...     S3Objects(AwsHttp(region="eu-west-1")),
         ...     bucket="my-metadata",
         ...     key="polarbase/metadata.sqlite3",
         ...     path=Path("/tmp/polarbase/metadata.sqlite3"),
@@ -71,7 +67,7 @@ class S3MetadataSync:
 
     def __init__(
         self,
-        client: S3Client,
+        objects: S3Objects,
         *,
         bucket: str,
         key: str,
@@ -80,7 +76,7 @@ class S3MetadataSync:
         backoff_seconds: float = 0.01,
         max_backoff_seconds: float = 0.5,
     ) -> None:
-        self.client = client
+        self.objects = objects
         self.bucket = bucket
         self.key = key
         self.path = path
@@ -159,25 +155,23 @@ class S3MetadataSync:
 
     def _download(self, *, force: bool = False) -> None:
         """Fetch the object when it differs from the local copy (one 304 when it does not)."""
-        request: dict[str, Any] = {"Bucket": self.bucket, "Key": self.key}
+        condition: str | None = None
         with self._lock:
             is_current_known = self._is_known and not force and self.path.exists()
             if is_current_known and self._etag is not None:
-                request["IfNoneMatch"] = self._etag
+                condition = self._etag
             known_missing = is_current_known and self._etag is None
         try:
-            response = self._call(self.client.get_object, **request)
-        except self.client.exceptions.ClientError as error:
-            code = str(error.response.get("Error", {}).get("Code"))
-            if code in _NOT_MODIFIED:
+            body, etag = self.objects.get(self.bucket, self.key, if_none_match=condition)
+        except AwsCallError as error:
+            if error.code in _NOT_MODIFIED:
                 return
-            if code not in _MISSING:
-                raise _unavailable("read", code) from None
+            if error.code not in _MISSING:
+                raise _unavailable("read" if error.status else "reach", error.code) from None
             if not known_missing:
                 self._install_bytes(b"", None)  # an empty file is an empty SQLite database
             return
-        body: bytes = response["Body"].read()
-        self._install_bytes(body, response["ETag"])
+        self._install_bytes(body, etag)
 
     def _draft(self) -> tuple[Path, str | None]:
         """A private copy of the local file to apply a change to, and the ETag it came from."""
@@ -191,33 +185,19 @@ class S3MetadataSync:
 
     def _put(self, body: bytes, etag: str | None) -> str | None:
         """PUT ``body`` if the object is still at ``etag``; its new ETag, or None on a lost race."""
-        condition = {"IfMatch": etag} if etag is not None else {"IfNoneMatch": "*"}
         try:
-            response = self._call(
-                self.client.put_object,
-                Bucket=self.bucket,
-                Key=self.key,
-                Body=body,
-                ContentType="application/vnd.sqlite3",
-                **condition,
+            return self.objects.put(
+                self.bucket,
+                self.key,
+                body,
+                content_type="application/vnd.sqlite3",
+                if_match=etag,
+                if_none_match="*" if etag is None else None,
             )
-        except self.client.exceptions.ClientError as error:
-            code = str(error.response.get("Error", {}).get("Code"))
-            if code in _LOST_RACE:
+        except AwsCallError as error:
+            if error.code in _LOST_RACE:
                 return None
-            raise _unavailable("write", code) from None
-        return str(response["ETag"])
-
-    @staticmethod
-    def _call(operation: Callable[..., dict[str, Any]], **request: Any) -> dict[str, Any]:
-        """``operation(**request)``; botocore's own failures (no credentials, no network) as
-        ``MetadataUnavailableError``. S3's answers (ClientError) are left to the caller."""
-        from botocore.exceptions import BotoCoreError  # the aws mode has botocore; local never
-
-        try:
-            return operation(**request)
-        except BotoCoreError as error:
-            raise _unavailable("reach", type(error).__name__) from None
+            raise _unavailable("write" if error.status else "reach", error.code) from None
 
     def _install_bytes(self, body: bytes, etag: str | None) -> None:
         descriptor, name = tempfile.mkstemp(
