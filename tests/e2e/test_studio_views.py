@@ -83,6 +83,7 @@ def test_the_calendar_shows_its_month_moves_a_dragged_event_and_comes_back(
     expect(calendar.get_by_role("button", name="kickoff")).to_be_visible()
     expect(calendar.get_by_role("button", name="review")).to_be_visible()
     expect(calendar.get_by_role("button", name="last year")).to_have_count(0)
+    expect(tools.get_by_role("status", name="Not every record shown")).to_have_count(0)
     shot(page, "view_calendar")
 
     # Drag "kickoff" two days on: the record moves by two days
@@ -109,6 +110,39 @@ def test_the_calendar_shows_its_month_moves_a_dragged_event_and_comes_back(
             "button", name="kickoff"
         )
     ).to_be_visible()
+
+
+def test_a_view_with_more_records_than_it_shows_says_so(page, studio_server, make_table):
+    # GIVEN 2,001 records on one day of this month, one more than a view shows
+    busy = make_table(
+        "busy",
+        [{"name": "title", "dataType": "text"}, {"name": "starts", "dataType": "date"}],
+        [{"title": f"meeting {n}", "starts": f"{day(0)}T09:00:00Z"} for n in range(2001)],
+    )
+
+    # WHEN the calendar shows that month
+    open_view(page, studio_server.url, busy, "Calendar")
+    tools = page.get_by_role("toolbar", name="Calendar tools")
+    tools.get_by_label("Start date field").select_option("starts")
+
+    # THEN it says that it shows the first 2,000 and how to see the rest
+    notice = tools.get_by_role("status", name="Not every record shown")
+    expect(notice).to_have_text(
+        "Showing the first 2,000 records: narrow the range or the filter to see the rest"
+    )
+    shot(page, "view_calendar_truncated")
+
+    # AND with one record gone (2,000 left: all of them shown) the notice goes
+    with studio_server.api() as api:
+        first = api.get(f"/rest/db/{busy}", params={"limit": 1}).json()["data"]["rows"][0]
+        assert api.delete(f"/rest/db/{busy}/{first['id']}").status_code == 200
+    page.reload()
+    expect(page.get_by_role("region", name="Calendar", exact=True)).to_be_visible()
+    expect(
+        page.get_by_role("toolbar", name="Calendar tools").get_by_role(
+            "status", name="Not every record shown"
+        )
+    ).to_have_count(0)
 
 
 def test_the_timeline_moves_a_bar_a_day_with_the_keys(page, studio_server, events):

@@ -169,6 +169,7 @@ export function MapView({ table }: { table: TableDocument }) {
         saveState={saved.saveState}
         saveError={saved.saveError}
         live={live}
+        truncated={records.data?.truncated ?? false}
       >
         <FieldSelect label="Geo-point field" schema={table.schema} types={POINT_TYPES} value={layout.point} onChange={(point) => patch({ point })} />
         <FieldSelect label="Display field" schema={table.schema} types={null} value={layout.display} onChange={(display) => patch({ display })} />

@@ -113,6 +113,7 @@ export function TimelineView({ table }: { table: TableDocument }) {
         saveState={saved.saveState}
         saveError={saved.saveError}
         live={live}
+        truncated={records.data?.truncated ?? false}
       >
         <FieldSelect label="Start date field" schema={table.schema} types={DATE_TYPES} value={layout.start} onChange={(start) => patch({ start })} />
         <FieldSelect label="End date field" schema={table.schema} types={DATE_TYPES} value={layout.end} noneLabel="(none)" onChange={(end) => patch({ end })} />

@@ -9,19 +9,31 @@ import { parseChange } from "../grid/realtime";
 /** At most this many records per screen of a calendar, timeline or map. */
 export const VIEW_LIMIT = 2000;
 
+/** A view's records, and whether more matched than it shows (`VIEW_LIMIT`). */
+export interface ViewRows extends RowsPage {
+  truncated: boolean;
+}
+
+/** The first `VIEW_LIMIT` rows of a page asked for one more, and whether there was that one more. */
+export function limitRows(page: RowsPage): ViewRows {
+  return { ...page, rows: page.rows.slice(0, VIEW_LIMIT), truncated: page.rows.length > VIEW_LIMIT };
+}
+
 export const viewRowsKey = (table: string) => ["view-rows", table] as const;
 
-/** The records a view shows: one request with the server filter (its range or area, and its own filter). */
+/** The records a view shows: one request with the server filter (its range or area, and its own
+ * filter), one record more than it shows, to know whether it shows them all. */
 export function useViewRecords(table: string, kind: string, filter: WhereFilter | null, enabled = true) {
   const api = useApi();
   const filterText = filter === null ? "" : JSON.stringify(filter);
   return useQuery({
     queryKey: [...viewRowsKey(table), kind, filterText],
     queryFn: ({ signal }) => {
-      const query = new URLSearchParams({ limit: String(VIEW_LIMIT), count: "none" });
+      const query = new URLSearchParams({ limit: String(VIEW_LIMIT + 1), count: "none" });
       if (filterText !== "") query.set("filter", filterText);
       return api.request<RowsPage>("GET", `/rest/db/${encodeURIComponent(table)}`, { query, signal });
     },
+    select: limitRows,
     enabled,
     placeholderData: keepPreviousData,
   });

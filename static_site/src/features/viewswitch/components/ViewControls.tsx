@@ -7,7 +7,7 @@ import { columnTitle } from "../../grid/columns";
 import { FilterBuilder } from "../../grid/components/toolbar/FilterBuilder";
 import { countConditions, type FilterGroup } from "../../grid/filters/filterModel";
 import { ViewMenu, type ViewMenuProps } from "../../views";
-import type { LiveState } from "../useViewRecords";
+import { VIEW_LIMIT, type LiveState } from "../useViewRecords";
 import type { SaveState } from "../useViewLayout";
 
 /** A `<select>` of the table's columns of some types (a combobox named by `label`). */
@@ -64,12 +64,19 @@ export function ViewToolbar(props: {
   saveState: SaveState;
   saveError: string | null;
   live: LiveState;
+  /** More records matched than the view shows: say so, and how to see the rest. */
+  truncated?: boolean;
   children: ReactNode;
 }) {
   return (
     <div role="toolbar" aria-label={props.label} className="grid-toolbar view-toolbar">
       <ViewMenu {...props.views} />
       {props.children}
+      {props.truncated === true && (
+        <span role="status" aria-label="Not every record shown" className="truncated-state">
+          Showing the first {VIEW_LIMIT.toLocaleString("en")} records: narrow the range or the filter to see the rest
+        </span>
+      )}
       <span role="status" className="save-state" title={props.saveError ?? undefined}>
         {SAVE_TEXT[props.saveState]}
       </span>
