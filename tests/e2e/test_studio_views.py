@@ -5,6 +5,7 @@ back after a reload."""
 from __future__ import annotations
 
 import re
+import time
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -186,6 +187,64 @@ def test_the_map_shows_the_records_in_view_and_new_ones_live(page, studio_server
     shot(page, "view_map")
     with studio_server.api() as api:
         api.post(f"/rest/db/{events}", json={"title": "new place", "place": {"x": 10, "y": 50}})
+    expect(page.get_by_role("status").filter(has_text="records in view")).to_have_text(
+        re.compile(r"4 records in view"), timeout=5_000
+    )
+
+
+def saved_map_place(studio_server, table: str) -> tuple[float, float, int] | None:
+    """The saved map view's centre (lat, lng) and zoom, as the views API has them."""
+    with studio_server.api() as api:
+        views = api.get("/rest/views", params={"table": table}).json()["data"]
+    for view in views:
+        config = view["config"]
+        if view["type"] == "map" and "center" in config:
+            return config["center"]["lat"], config["center"]["lng"], config["zoom"]
+    return None
+
+
+def wait_for_place(studio_server, table: str, check) -> tuple[float, float, int]:
+    deadline = datetime.now(UTC) + timedelta(seconds=10)
+    while True:
+        place = saved_map_place(studio_server, table)
+        if place is not None and check(*place):
+            return place
+        assert datetime.now(UTC) < deadline, place
+        time.sleep(0.2)
+
+
+def test_a_new_map_opens_on_its_records_and_fits_them_again(page, studio_server, make_table):
+    page.route(re.compile(r"tile\.openstreetmap\.org"), lambda route: route.abort())
+    # GIVEN shops in Paris, a few km apart
+    shops = make_table(
+        "shops",
+        [{"name": "title", "dataType": "text"}, {"name": "place", "dataType": "geo-point"}],
+        [
+            {"title": "north", "place": {"x": 2.35, "y": 48.88}},
+            {"title": "south", "place": {"x": 2.34, "y": 48.83}},
+            {"title": "west", "place": {"x": 2.29, "y": 48.86}},
+        ],
+    )
+
+    # WHEN its map opens for the first time
+    open_view(page, studio_server.url, shops, "Map")
+    tools = page.get_by_role("toolbar", name="Map tools")
+    tools.get_by_label("Geo-point field").select_option("place")
+
+    # THEN it shows Paris, close up, not the world, and keeps that place
+    lat, lng, _ = wait_for_place(studio_server, shops, lambda lat, lng, zoom: zoom >= 10)
+    assert 48.8 < lat < 48.9
+    assert 2.2 < lng < 2.4
+    expect(page.get_by_role("status").filter(has_text="records in view")).to_have_text(
+        re.compile(r"3 records in view")
+    )
+    shot(page, "view_map_fitted")
+
+    # AND "Fit to records" takes in a shop in Tokyo once there is one
+    with studio_server.api() as api:
+        api.post(f"/rest/db/{shops}", json={"title": "tokyo", "place": {"x": 139.69, "y": 35.69}})
+    tools.get_by_role("button", name="Fit to records").click()
+    wait_for_place(studio_server, shops, lambda lat, lng, zoom: zoom <= 4)
     expect(page.get_by_role("status").filter(has_text="records in view")).to_have_text(
         re.compile(r"4 records in view"), timeout=5_000
     )

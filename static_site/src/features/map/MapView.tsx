@@ -1,7 +1,7 @@
 import "leaflet/dist/leaflet.css";
 import L from "leaflet";
 import { useEffect, useMemo, useRef, useState } from "react";
-import type { RecordRow, TableDocument } from "../../shared/api";
+import { useApi, type RecordRow, type RowsPage, type TableDocument } from "../../shared/api";
 import { studioConfig } from "../../shared/session/studioSession";
 import { ErrorMessage } from "../../shared/ui/ErrorMessage";
 import { toWhereFilter } from "../grid/filters/filterModel";
@@ -9,9 +9,9 @@ import { isPoint } from "../grid/editing/fields";
 import { FieldSelect, ViewFilter, ViewToolbar } from "../viewswitch/components/ViewControls";
 import { labelOf, RecordEditor } from "../viewswitch/components/RecordEditor";
 import { useViewLayout } from "../viewswitch/useViewLayout";
-import { useLiveRefetch, useViewRecords, useViewWrites } from "../viewswitch/useViewRecords";
 import { POINT_TYPES } from "../viewswitch/viewConfig";
-import { boundsFilter, clusterMarkers, mapCodec, OSM_TILES, pointPatch, type Bounds } from "./mapLogic";
+import { useLiveRefetch, useViewRecords, useViewWrites, VIEW_LIMIT } from "../viewswitch/useViewRecords";
+import { boundsFilter, clusterMarkers, DEFAULT_CENTER, DEFAULT_ZOOM, mapCodec, OSM_TILES, pointPatch, pointsBounds, type Bounds } from "./mapLogic";
 
 const MOVE_SETTLE_MS = 300;
 const OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors';
@@ -27,6 +27,8 @@ export function MapView({ table }: { table: TableDocument }) {
   const [bounds, setBounds] = useState<Bounds | null>(null);
   const [tilesFailed, setTilesFailed] = useState(false);
   const [viewport, setViewport] = useState(0);
+  const [fitting, setFitting] = useState(false);
+  const api = useApi();
 
   const frame = useRef<HTMLDivElement>(null);
   const map = useRef<L.Map | null>(null);
@@ -90,6 +92,42 @@ export function MapView({ table }: { table: TableDocument }) {
       markers.current = null;
     };
   }, [saved.ready]);
+
+  /** Moves the map to the records' area (the first VIEW_LIMIT of them that match the view's filter). */
+  const fitToRecords = async () => {
+    const current = map.current;
+    const point = layout.point;
+    if (current === null || point === null) return;
+    setFitting(true);
+    try {
+      const query = new URLSearchParams({ fields: point, limit: String(VIEW_LIMIT), count: "none" });
+      const notEmpty = { [point]: { notNull: true } };
+      query.set("filter", JSON.stringify(own === null ? notEmpty : { and: [notEmpty, own] }));
+      const page = await api.request<RowsPage>("GET", `/rest/db/${encodeURIComponent(table.name)}`, { query });
+      const area = pointsBounds(page.rows.map((row) => row[point]).filter(isPoint));
+      if (map.current !== current || area === null) return;
+      current.fitBounds(
+        [
+          [area.south, area.west],
+          [area.north, area.east],
+        ],
+        { padding: [32, 32], maxZoom: 15 },
+      );
+    } catch {
+      // The map stays where it is; the records' own request reports what is wrong.
+    } finally {
+      setFitting(false);
+    }
+  };
+
+  // A map never moved in this view (at the world's default) opens on its records' area.
+  const fitted = useRef(false);
+  useEffect(() => {
+    if (map.current === null || layout.point === null || fitted.current) return;
+    fitted.current = true;
+    const atDefault = layout.zoom === DEFAULT_ZOOM && layout.center.lat === DEFAULT_CENTER.lat && layout.center.lng === DEFAULT_CENTER.lng;
+    if (atDefault) void fitToRecords();
+  }, [saved.ready, layout.point, bounds !== null]);
 
   // Another saved view of this kind opened: go to its place.
   useEffect(() => {
@@ -174,6 +212,9 @@ export function MapView({ table }: { table: TableDocument }) {
         <FieldSelect label="Geo-point field" schema={table.schema} types={POINT_TYPES} value={layout.point} onChange={(point) => patch({ point })} />
         <FieldSelect label="Display field" schema={table.schema} types={null} value={layout.display} onChange={(display) => patch({ display })} />
         <ViewFilter schema={table.schema} filter={layout.filter} onChange={(filter) => patch({ filter })} />
+        <button type="button" onClick={() => void fitToRecords()} disabled={layout.point === null || fitting}>
+          Fit to records
+        </button>
         <span className="muted small" role="status" aria-label="Records on the map">
           {records.isFetching ? "Loading…" : `${count.toLocaleString("en")} ${count === 1 ? "record" : "records"} in view`}
         </span>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Column } from "../../shared/api";
-import { boundsFilter, clusterMarkers, pointPatch, readMap, writeMap } from "./mapLogic";
+import { boundsFilter, clusterMarkers, pointPatch, pointsBounds, readMap, writeMap } from "./mapLogic";
 
 const col = (name: string, dataType: Column["dataType"]): Column => ({ name, dataType, primary: name === "id", nullable: true, presentation: null, options: null, formula: null });
 const schema = [col("id", "text"), col("name", "text"), col("hq", "geo-point")];
@@ -40,5 +40,23 @@ describe("markers", () => {
     const layout = { ...readMap({}, schema), center: { lat: 51.5, lng: -0.12 }, zoom: 9 };
     expect(readMap(JSON.parse(JSON.stringify(writeMap(layout))), schema)).toMatchObject({ point: "hq", center: { lat: 51.5, lng: -0.12 }, zoom: 9 });
     expect(readMap({ point: "name", zoom: 99, center: { lat: "x" } }, schema)).toMatchObject({ point: "hq", zoom: 19, center: { lat: 30, lng: 0 } });
+  });
+});
+
+describe("pointsBounds", () => {
+  it("is the smallest box around the points, longitude as x", () => {
+    expect(
+      pointsBounds([
+        { x: 2.35, y: 48.85 },
+        { x: -0.13, y: 51.51 },
+        { x: 13.4, y: 52.52 },
+      ]),
+    ).toEqual({ west: -0.13, south: 48.85, east: 13.4, north: 52.52 });
+  });
+
+  it("is one point's own place for one point, and null for none", () => {
+    expect(pointsBounds([{ x: 5, y: 6 }])).toEqual({ west: 5, south: 6, east: 5, north: 6 });
+    expect(pointsBounds([])).toBeNull();
+    expect(pointsBounds([{ x: Number.NaN, y: 1 }])).toBeNull();
   });
 });

@@ -73,6 +73,23 @@ export function boundsFilter(column: string, bounds: Bounds, own: WhereFilter | 
 
 const fix = (value: number) => Math.round(value * 1e7) / 1e7;
 
+/** The smallest area holding every point (x = longitude, y = latitude); null when there are none. */
+export function pointsBounds(points: readonly { x: number; y: number }[]): Bounds | null {
+  if (points.length === 0) return null;
+  let west = Infinity;
+  let south = Infinity;
+  let east = -Infinity;
+  let north = -Infinity;
+  for (const { x, y } of points) {
+    if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
+    west = Math.min(west, x);
+    east = Math.max(east, x);
+    south = Math.min(south, y);
+    north = Math.max(north, y);
+  }
+  return Number.isFinite(west) ? { west, south, east, north } : null;
+}
+
 export interface Placed<T> {
   item: T;
   /** Pixel position on the map. */
