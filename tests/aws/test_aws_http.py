@@ -4,8 +4,16 @@ request goes."""
 
 from __future__ import annotations
 
+import http.server
+import os
+import select
+import socket
+import socketserver
+import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -136,3 +144,134 @@ def test_credentials_come_from_the_environment_first() -> None:
     environ = {**FAKE_CREDENTIALS, "AWS_SESSION_TOKEN": "tok"}
     aws = AwsHttp(region=REGION, environ=environ)
     assert aws._credentials() == Credentials("testing", "testing", "tok")
+
+
+# --- the network around the calls: proxies, lost connections, credentials ---------------------
+
+
+class _TunnelProxy(socketserver.ThreadingTCPServer):
+    """An HTTP CONNECT proxy on 127.0.0.1 (what HTTPS_PROXY names): it opens the tunnel and
+    pipes bytes both ways, noting each CONNECT line and its Proxy-Authorization."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, str | None]] = []
+        super().__init__(("127.0.0.1", 0), _TunnelHandler)
+
+
+class _TunnelHandler(socketserver.StreamRequestHandler):
+    def handle(self) -> None:
+        request = self.rfile.readline().decode().strip()
+        authorization = None
+        while (line := self.rfile.readline().decode().strip()) != "":
+            name, _, value = line.partition(":")
+            if name.lower() == "proxy-authorization":
+                authorization = value.strip()
+        assert isinstance(self.server, _TunnelProxy)
+        self.server.seen.append((request, authorization))
+        host, _, port = request.split()[1].partition(":")
+        with socket.create_connection((host, int(port))) as upstream:
+            self.wfile.write(b"HTTP/1.1 200 Connection established\r\n\r\n")
+            self.wfile.flush()
+            sockets = [self.connection, upstream]
+            while True:
+                readable, _, _ = select.select(sockets, [], [], 5)
+                if not readable:
+                    return
+                for source in readable:
+                    data = source.recv(65536)
+                    if not data:
+                        return
+                    (upstream if source is self.connection else self.connection).sendall(data)
+
+
+@pytest.fixture
+def proxy() -> Iterator[_TunnelProxy]:
+    server = _TunnelProxy()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def test_requests_go_through_the_environments_proxy_unless_no_proxy_says_not(
+    moto_endpoint: str, bucket: str, proxy: _TunnelProxy
+) -> None:
+    port = proxy.server_address[1]
+    environ = {"HTTP_PROXY": f"http://user:p%40ss@127.0.0.1:{port}", "NO_PROXY": "example.com"}
+    aws = AwsHttp(region=REGION, environ=environ, credentials=lambda: TESTING)
+    objects = S3Objects(aws, moto_endpoint)
+
+    etag = objects.put(bucket, KEY, b"through the proxy")
+
+    assert objects.get(bucket, KEY) == (b"through the proxy", etag)
+    moto_host = moto_endpoint.removeprefix("http://")
+    tunnels = len(proxy.seen)
+    assert tunnels >= 1  # moto's server may close a connection after an answer: a new tunnel
+    assert set(proxy.seen) == {(f"CONNECT {moto_host} HTTP/1.0", "Basic dXNlcjpwQHNz")}
+
+    direct = AwsHttp(
+        region=REGION,
+        environ={**environ, "NO_PROXY": "localhost,.127.0.0.1,127.0.0.1"},
+        credentials=lambda: TESTING,
+    )
+    S3Objects(direct, moto_endpoint).get(bucket, KEY)
+    assert len(proxy.seen) == tunnels
+
+
+class _ForgetfulHandler(http.server.BaseHTTPRequestHandler):
+    """Answers each request, then drops the connection without saying so (as a server whose
+    idle timeout passed does), so a client's kept-alive connection is stale next time."""
+
+    protocol_version = "HTTP/1.1"
+    connections: list[str] = []
+
+    def do_GET(self) -> None:
+        self.connections.append(str(self.client_address))
+        body = b"fresh"
+        self.send_response(200)
+        self.send_header("ETag", '"e"')
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+        self.close_connection = True
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def test_a_stale_kept_alive_connection_is_replaced_and_the_request_answered() -> None:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _ForgetfulHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        endpoint = f"http://127.0.0.1:{server.server_address[1]}"
+        objects = moto_objects(endpoint)
+        assert objects.get("bucket", "a") == (b"fresh", '"e"')
+        time.sleep(0.1)  # the server has closed its end by now
+        assert objects.get("bucket", "b") == (b"fresh", '"e"')
+        assert len(set(_ForgetfulHandler.connections)) == 2
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_without_credentials_anywhere_the_call_fails_with_a_named_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    for name in list(os.environ):
+        if name.startswith("AWS_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    with pytest.raises(AwsCallError) as none:
+        AwsHttp(region=REGION, environ={})._credentials()
+    assert (none.value.status, none.value.code) == (0, "NoCredentialsError")
+
+    monkeypatch.setenv("AWS_PROFILE", "no-such-profile")
+    with pytest.raises(AwsCallError) as broken:
+        AwsHttp(region=REGION, environ={})._credentials()
+    assert (broken.value.status, broken.value.code) == (0, "ProfileNotFound")

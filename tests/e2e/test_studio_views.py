@@ -138,7 +138,9 @@ def test_a_view_with_more_records_than_it_shows_says_so(page, studio_server, mak
         first = api.get(f"/rest/db/{busy}", params={"limit": 1}).json()["data"]["rows"][0]
         assert api.delete(f"/rest/db/{busy}/{first['id']}").status_code == 200
     page.reload()
-    expect(page.get_by_role("region", name="Calendar", exact=True)).to_be_visible()
+    calendar = page.get_by_role("region", name="Calendar", exact=True)
+    expect(calendar.get_by_role("button", name="meeting 1", exact=True)).to_be_visible()
+    expect(calendar).not_to_have_attribute("aria-busy", "true")
     expect(
         page.get_by_role("toolbar", name="Calendar tools").get_by_role(
             "status", name="Not every record shown"

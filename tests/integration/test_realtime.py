@@ -368,6 +368,40 @@ def test_changes_nobody_wanted_are_kept_undecoded_and_replay_typed_like_rest(
         rest.delete(f"/rest/db/tables/{other}", params={"cascade": "true"})
 
 
+def test_changes_made_while_nobody_listened_are_kept_and_never_sent_as_live(
+    server: LiveServer, rest: httpx.Client, table: str, open_client: Callable[..., Client]
+) -> None:
+    # GIVEN no client connected (the stream then reads in batches)
+    realtime = server.runtime.realtime
+    assert realtime is not None
+    deadline = time.monotonic() + 5
+    while realtime.hub.listening:
+        assert time.monotonic() < deadline, "an earlier test's socket is still attached"
+        time.sleep(0.05)
+    create(rest, table, {"qty": 0})
+    time.sleep(0.3)  # read by a batch
+    last = realtime.hub.retention.last
+    assert last is not None
+
+    # WHEN records are written, and a client connects at once, before the next batch
+    for qty in (1, 2, 3):
+        create(rest, table, {"qty": qty})
+    client = open_client()
+
+    # THEN none of them reaches it as a live change; the next write does, at once
+    assert client.events_until_quiet(0.5) == []
+    started = time.monotonic()
+    create(rest, table, {"qty": 4})
+    assert [event["new"]["qty"] for event in client.events_until_quiet(0.5)] == [4]
+    assert time.monotonic() - started < 2
+
+    # AND a resume from before them gets each of them once
+    resumed = open_client()
+    resumed.subscribe(table, since=last.text)
+    assert [resumed.event()["new"]["qty"] for _ in range(4)] == [1, 2, 3, 4]
+    assert resumed.events_until_quiet(0.5) == []
+
+
 def test_a_position_older_than_the_window_gets_a_gap(
     table: str, open_client: Callable[..., Client]
 ) -> None:

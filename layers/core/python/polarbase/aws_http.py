@@ -18,11 +18,14 @@ from __future__ import annotations
 import http.client
 import os
 import re
+import ssl
 import threading
 import time
+from base64 import b64encode
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
+from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import orjson
 
@@ -65,14 +68,27 @@ def credentials_from_environment(environ: Mapping[str, str] = os.environ) -> Cre
     return Credentials(access_key, secret_key, environ.get("AWS_SESSION_TOKEN") or None)
 
 
-def _botocore_credentials() -> Credentials:
-    import botocore.session  # only where the environment has no credentials (not on Lambda)
+class _BotocoreCredentials:
+    """botocore's credential chain (a profile, SSO, a container or instance role), resolved
+    once and refreshed by botocore when temporary credentials near their expiry."""
 
-    found = botocore.session.get_session().get_credentials()
-    if found is None:
-        raise AwsCallError(0, "NoCredentialsError")
-    frozen = found.get_frozen_credentials()  # refreshes temporary credentials when due
-    return Credentials(frozen.access_key, frozen.secret_key, frozen.token)
+    def __init__(self) -> None:
+        self._found: Any = None
+
+    def __call__(self) -> Credentials:
+        try:
+            if self._found is None:
+                import botocore.session  # only where the environment has no keys (not Lambda)
+
+                self._found = botocore.session.get_session().get_credentials()
+            if self._found is None:
+                raise AwsCallError(0, "NoCredentialsError")
+            frozen = self._found.get_frozen_credentials()
+        except AwsCallError:
+            raise
+        except Exception as problem:  # botocore's providers: no network, a bad profile...
+            raise AwsCallError(0, type(problem).__name__) from None
+        return Credentials(frozen.access_key, frozen.secret_key, frozen.token)
 
 
 class AwsHttp:
@@ -104,8 +120,14 @@ class AwsHttp:
         self._endpoints.update(endpoints or {})
         from_environment = credentials_from_environment(environ)
         self._credentials = credentials or (
-            (lambda: from_environment) if from_environment is not None else _botocore_credentials
+            (lambda: from_environment) if from_environment is not None else _BotocoreCredentials()
         )
+        self._proxies = {
+            scheme: environ.get(f"{scheme}_proxy") or environ.get(f"{scheme.upper()}_PROXY") or ""
+            for scheme in ("http", "https")
+        }
+        self._no_proxy = environ.get("no_proxy") or environ.get("NO_PROXY") or ""
+        self._ca_bundle = environ.get("AWS_CA_BUNDLE") or None
         self._local = threading.local()
 
     def endpoint(self, service: str, default: str) -> str:
@@ -165,9 +187,46 @@ class AwsHttp:
             connections = self._local.connections = {}
         connection = connections.get((scheme, host))
         if connection is None:
-            kind = http.client.HTTPSConnection if scheme == "https" else http.client.HTTPConnection
-            connection = connections[(scheme, host)] = kind(host, timeout=self.timeout)
+            connection = connections[(scheme, host)] = self._connect(scheme, host)
         return connection
+
+    def _connect(self, scheme: str, host: str) -> http.client.HTTPConnection:
+        """A connection to ``host``, through the environment's proxy (``HTTPS_PROXY``, ``NO_PROXY``)
+        and trusting ``AWS_CA_BUNDLE`` when set, as botocore does."""
+        proxy = self._proxies.get(scheme) or None
+        if proxy is not None and _bypassed(host.rsplit(":", 1)[0], self._no_proxy):
+            proxy = None
+        target = host
+        tunnel_headers: dict[str, str] = {}
+        if proxy is not None:
+            where = urlsplit(proxy if "://" in proxy else f"http://{proxy}")
+            host = f"{where.hostname}:{where.port or 8080}"
+            if where.username:
+                login = f"{unquote(where.username)}:{unquote(where.password or '')}"
+                tunnel_headers["Proxy-Authorization"] = (
+                    "Basic " + b64encode(login.encode()).decode()
+                )
+        if scheme == "https":
+            context = ssl.create_default_context(cafile=self._ca_bundle)
+            connection: http.client.HTTPConnection = http.client.HTTPSConnection(
+                host, timeout=self.timeout, context=context
+            )
+        else:
+            connection = http.client.HTTPConnection(host, timeout=self.timeout)
+        if proxy is not None:
+            target_host, _, port = target.partition(":")
+            connection.set_tunnel(target_host, int(port) if port else None, tunnel_headers)
+        return connection
+
+
+def _bypassed(host: str, no_proxy: str) -> bool:
+    """Whether ``NO_PROXY`` (comma-separated names, each matching itself and its subdomains,
+    or ``*``) says to reach ``host`` directly."""
+    for entry in no_proxy.split(","):
+        name = entry.strip().lstrip(".")
+        if name == "*" or (name and (host == name or host.endswith("." + name))):
+            return True
+    return False
 
 
 class S3Objects:

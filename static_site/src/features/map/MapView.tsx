@@ -33,6 +33,7 @@ export function MapView({ table }: { table: TableDocument }) {
   const frame = useRef<HTMLDivElement>(null);
   const map = useRef<L.Map | null>(null);
   const markers = useRef<L.LayerGroup | null>(null);
+  const touched = useRef(0);
 
   const own = useMemo(() => toWhereFilter(layout.filter, table.schema), [layout.filter, table.schema]);
   const filter = layout.point === null || bounds === null ? null : boundsFilter(layout.point, bounds, own);
@@ -84,7 +85,13 @@ export function MapView({ table }: { table: TableDocument }) {
     setBounds({ west: box.getWest(), south: box.getSouth(), east: box.getEast(), north: box.getNorth() });
     const resize = new ResizeObserver(() => created.invalidateSize());
     resize.observe(frame.current);
+    const canvas = frame.current;
+    const touch = () => {
+      touched.current += 1;
+    };
+    for (const kind of ["pointerdown", "wheel", "keydown"]) canvas.addEventListener(kind, touch);
     return () => {
+      for (const kind of ["pointerdown", "wheel", "keydown"]) canvas.removeEventListener(kind, touch);
       if (timer !== null) clearTimeout(timer);
       resize.disconnect();
       created.remove();
@@ -99,6 +106,8 @@ export function MapView({ table }: { table: TableDocument }) {
     const point = layout.point;
     if (current === null || point === null) return;
     setFitting(true);
+    // A user who moved the map meanwhile (pointer, wheel or keys) keeps their place.
+    const asked = touched.current;
     try {
       const query = new URLSearchParams({ fields: point, limit: String(VIEW_LIMIT), count: "none" });
       const notEmpty = { [point]: { notNull: true } };
@@ -106,6 +115,7 @@ export function MapView({ table }: { table: TableDocument }) {
       const page = await api.request<RowsPage>("GET", `/rest/db/${encodeURIComponent(table.name)}`, { query });
       const area = pointsBounds(page.rows.map((row) => row[point]).filter(isPoint));
       if (map.current !== current || area === null) return;
+      if (touched.current !== asked) return;
       current.fitBounds(
         [
           [area.south, area.west],

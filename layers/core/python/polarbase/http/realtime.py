@@ -126,11 +126,12 @@ class RealtimeDoor:
             await socket.close(code, _reason(problem))
             return
         realtime = self._available()
+        await realtime.caught_up()
+        # No await from the count to the attach: a crowd connecting at once cannot pass it.
         if len(realtime.hub.connections) >= self.max_connections:
             await socket.close(_CLOSE_TRY_LATER, "Server full: Too many connections")
             return
         connection = Connection(principal, secret, _websocket_frame, _websocket_control)
-        await realtime.caught_up()
         realtime.hub.attach(connection)
         connection.send(
             reply_frame("connected", connection=connection.id, heartbeat=self.heartbeat)

@@ -46,7 +46,8 @@ class Retention:
     nobody kept them.
 
     An event is kept serialised, or, when no client wanted it as it went by, undecoded (a
-    ``KeptChange``): ``expand`` decodes those on the rare resume that reaches them.
+    ``KeptChange``): ``expand`` decodes those on the rare resume that reaches them, once each (a
+    crowd of clients resuming after a network blip decodes each change once, not once a client).
     """
 
     def __init__(
@@ -64,6 +65,9 @@ class Retention:
         # sequence, schema, table, payload): the garbage collector stops tracking them (it never
         # untracks a named tuple), so a full retention adds nothing to its collections.
         self._events: deque[tuple[float, int, int, str, str, bytes | KeptChange]] = deque()
+        # Kept changes a resume decoded, by position as one int: a dict of ints and bytes, which
+        # the garbage collector does not track either.
+        self._expanded: dict[int, bytes] = {}
         self.horizon = Position(0, 0)
         self.last: Position | None = None
 
@@ -73,8 +77,12 @@ class Retention:
     def _serialised(self, position: Position, payload: bytes | KeptChange) -> bytes:
         if isinstance(payload, bytes):
             return payload
-        assert self.expand is not None, "undecoded events are kept only with an expand"
-        return self.expand(position, payload)
+        number = _number(*position)
+        found = self._expanded.get(number)
+        if found is None:
+            assert self.expand is not None, "undecoded events are kept only with an expand"
+            found = self._expanded[number] = self.expand(position, payload)
+        return found
 
     def add(self, event: ChangeEvent) -> bool:
         """Keep ``event``; False when it was seen already (a reader that reconnected resends
@@ -94,6 +102,8 @@ class Retention:
         ):
             dropped = events.popleft()
             self.horizon = Position(dropped[1], dropped[2])
+            if self._expanded:
+                self._expanded.pop(_number(dropped[1], dropped[2]), None)
         return True
 
     def since(
@@ -110,6 +120,10 @@ class Retention:
                 found.append(Retained(after, schema, name, self._serialised(after, payload)))
         oldest = Position(self._events[0][1], self._events[0][2]) if self._events else None
         return found, gap, oldest
+
+
+def _number(commit_lsn: int, sequence: int) -> int:
+    return (commit_lsn << 32) | sequence
 
 
 class Connection:
