@@ -113,6 +113,8 @@ class ChangeDecoder:
     def __init__(self, book: RelationBook | None = None) -> None:
         self.book = book or RelationBook()
         self._relations: dict[int, _Relation] = {}
+        self._numbers: dict[int, int] = {}
+        """Each relation's number in ``book``, looked up once per relation message."""
         self._commit_lsn = 0
         self._commit_time: datetime | None = None
         self._sequence = 0
@@ -124,6 +126,7 @@ class ChangeDecoder:
         ``lsn`` is the message's own WAL position."""
         if isinstance(message, Relation):
             self._relations[message.oid] = _relation(message, await shapes(message))
+            self._numbers.pop(message.oid, None)  # numbered anew when a change to it is kept
             return None
         if isinstance(message, Begin):
             self._commit_lsn = message.final_lsn
@@ -154,7 +157,10 @@ class ChangeDecoder:
         assert oid is not None, "only row changes are kept"
         relation = self._current(oid)
         self._sequence += 1
-        kept = (self.book.number(relation), lsn, cast("datetime", self._commit_time), data)
+        number = self._numbers.get(oid)
+        if number is None:
+            number = self._numbers[oid] = self.book.number(relation)
+        kept = (number, lsn, cast("datetime", self._commit_time), data)
         return Position(self._commit_lsn, self._sequence), relation.table, kept
 
     def _current(self, oid: int) -> _Relation:
