@@ -275,3 +275,38 @@ def test_without_credentials_anywhere_the_call_fails_with_a_named_error(
     with pytest.raises(AwsCallError) as broken:
         AwsHttp(region=REGION, environ={})._credentials()
     assert (broken.value.status, broken.value.code) == (0, "ProfileNotFound")
+
+
+class _ThrottlingHandler(http.server.BaseHTTPRequestHandler):
+    """Secrets Manager as it answers under load: a 400 ThrottlingException, then the secret."""
+
+    protocol_version = "HTTP/1.1"
+    paths: list[str] = []
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers["Content-Length"]))
+        self.paths.append(self.path)
+        if len(self.paths) == 1:
+            status, body = 400, b'{"__type":"ThrottlingException","message":"Rate exceeded"}'
+        else:
+            status, body = 200, b'{"SecretString":"after the throttle"}'
+        self.send_response(status)
+        self.send_header("Content-Type", "application/x-amz-json-1.1")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def test_a_throttled_call_is_tried_again_at_the_endpoints_own_path() -> None:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _ThrottlingHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        endpoint = f"http://127.0.0.1:{server.server_address[1]}/gateway/"
+        assert secret_string(secrets_at(endpoint), "polarbase/db") == "after the throttle"
+        assert _ThrottlingHandler.paths == ["/gateway/", "/gateway/"]
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -46,6 +46,9 @@ _ENDPOINT_VARIABLES = {
 _S3_ERROR_CODE = re.compile(rb"<Code>([^<]{1,100})</Code>")
 _ATTEMPTS = 3
 _RETRIED_STATUSES = frozenset({429, 500, 502, 503, 504})
+# JSON services answer a throttled call with 400 and the throttle's name (Secrets Manager:
+# ThrottlingException); S3's SlowDown is a 503.
+_THROTTLED = re.compile(rb"Throttl|RequestLimitExceeded|TooManyRequests")
 
 
 class AwsCallError(Exception):
@@ -150,6 +153,7 @@ class AwsHttp:
         when there is no answer."""
         parts = urlsplit(base_url)
         host = parts.netloc
+        path = parts.path.rstrip("/") + path  # an endpoint may carry a path of its own
         for attempt in range(_ATTEMPTS):
             signed = sign(
                 method=method,
@@ -173,7 +177,8 @@ class AwsHttp:
                 if attempt + 1 == _ATTEMPTS:
                     raise AwsCallError(0, type(failure).__name__) from None
                 continue
-            if response.status in _RETRIED_STATUSES and attempt + 1 < _ATTEMPTS:
+            throttled = response.status == 400 and _THROTTLED.search(content[:300]) is not None
+            if (response.status in _RETRIED_STATUSES or throttled) and attempt + 1 < _ATTEMPTS:
                 time.sleep(0.05 * 2**attempt)
                 continue
             return response.status, {k.lower(): v for k, v in response.getheaders()}, content
