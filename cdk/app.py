@@ -82,6 +82,7 @@ def main(argv: list[str] | None = None) -> None:
         database=stateful.database,
         network=stateful.network,
         realtime=stateful.realtime,
+        audit=stateful.audit,
         attachments=stateful.attachments,
         core_layer_path=ROOT / "layers" / "build" / "core",
         deps_layer_path=ROOT / "layers" / "deps",

@@ -82,6 +82,7 @@ def synthesized(*, existing: bool) -> Templates:
         database=stateful.database,
         network=stateful.network,
         realtime=stateful.realtime,
+        audit=stateful.audit,
         attachments=stateful.attachments,
         core_layer_path=ROOT / "layers" / "core",
         deps_layer_path=deps_layer_path,

@@ -399,6 +399,7 @@ def test_cors_origins_given_reach_both_the_bucket_and_the_rest_function(tmp_path
         database=stateful.database,
         network=stateful.network,
         realtime=stateful.realtime,
+        audit=stateful.audit,
         attachments=stateful.attachments,
         core_layer_path=ROOT / "layers" / "core",
         deps_layer_path=tmp_path,

@@ -90,19 +90,46 @@ def test_the_mcp_function_writes_the_metadata_and_the_audit_log_and_the_rest_rea
     def object_arn(key: str) -> dict[str, object]:
         return {"Fn::Join": ["", [bucket_arn, f"/{key}"]]}
 
-    def actions_on(service: str, key: str) -> set[str]:
+    def actions_on(service: str, resource: object) -> set[str]:
         return {
             action
             for statement in statements(created.api, role_of(created.api, service))
-            if object_arn(key) in as_list(statement["Resource"])
+            if resource in as_list(statement["Resource"])
             for action in as_list(statement["Action"])
         }
 
-    for key in (METADATA_KEY, AUDIT_KEY):
-        assert "s3:PutObject" in actions_on(MCP, key)
-        assert any(action.startswith("s3:GetObject") for action in actions_on(MCP, key))
-    assert any(action.startswith("s3:GetObject") for action in actions_on(REST, AUDIT_KEY))
-    assert "s3:PutObject" not in actions_on(REST, AUDIT_KEY)
+    assert "s3:PutObject" in actions_on(MCP, object_arn(METADATA_KEY))
+    assert any(
+        action.startswith("s3:GetObject") for action in actions_on(MCP, object_arn(METADATA_KEY))
+    )
+    # The audit log is a DynamoDB table of the stateful stack, retained with it.
+    (table_id,) = created.stateful.find_resources(
+        "AWS::DynamoDB::Table", {"DeletionPolicy": "Retain"}
+    )
+    created.stateful.has_resource_properties(
+        "AWS::DynamoDB::Table",
+        {
+            "BillingMode": "PAY_PER_REQUEST",
+            "TimeToLiveSpecification": {"AttributeName": "expiresAt", "Enabled": True},
+            "KeySchema": [
+                {"AttributeName": "pk", "KeyType": "HASH"},
+                {"AttributeName": "sk", "KeyType": "RANGE"},
+            ],
+        },
+    )
+    table_arn = import_of(created.stateful, {"Fn::GetAtt": [table_id, "Arn"]})
+    written = actions_on(MCP, table_arn)
+    assert {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"} <= written
+    read = actions_on(REST, table_arn)
+    assert {"dynamodb:GetItem", "dynamodb:Query"} <= read
+    assert not {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"} & read
+    table_name = import_of(created.stateful, {"Ref": table_id})
+    for service in (MCP, REST):
+        variables = function_of(created.api, service)[1]["Properties"]["Environment"]["Variables"]
+        assert variables["POLARBASE_AUDIT_TABLE"] == table_name, service
+    # and no more the audit file in the bucket
+    for service in (MCP, REST):
+        assert not actions_on(service, object_arn(AUDIT_KEY)), service
 
 
 def test_the_stack_outputs_the_mcp_url(created: Templates) -> None:

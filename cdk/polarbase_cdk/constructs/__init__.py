@@ -2,6 +2,7 @@
 
 from polarbase_cdk.constructs.attachments_bucket import AttachmentsBucket
 from polarbase_cdk.constructs.attachments_collector import AttachmentsCollector
+from polarbase_cdk.constructs.audit_table import AuditTable
 from polarbase_cdk.constructs.change_capture import ChangeCapture
 from polarbase_cdk.constructs.connection_poster import ConnectionPoster
 from polarbase_cdk.constructs.database import Database
@@ -18,6 +19,7 @@ from polarbase_cdk.constructs.websocket_api import WebSocketApi
 __all__ = [
     "AttachmentsBucket",
     "AttachmentsCollector",
+    "AuditTable",
     "ChangeCapture",
     "ConnectionPoster",
     "Database",

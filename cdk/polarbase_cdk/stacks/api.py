@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
     from polarbase_cdk.constructs import (
         AttachmentsBucket,
+        AuditTable,
         Database,
         MetadataBucket,
         Network,
@@ -53,7 +54,11 @@ FILES_BUCKET = "POLARBASE_FILES_BUCKET"
 """The attachments bucket, for the REST function (uploads, downloads, presigned URLs) and the files
 function (deleting files no record references)."""
 AUDIT_KEY = "POLARBASE_AUDIT_KEY"
-"""The audit log's object in the metadata bucket: written by the MCP function, read by REST."""
+"""Where the audit log's file would be in the metadata bucket: unused while ``AUDIT_TABLE`` is
+set (kept so that every function's settings name one place for it)."""
+AUDIT_TABLE = "POLARBASE_AUDIT_TABLE"
+"""The DynamoDB table of the audit log and confirmation tokens: written by the MCP function,
+read by the REST function."""
 CORS_ORIGINS = "POLARBASE_CORS_ORIGINS"
 """The REST function's comma-separated CORS origins: the same the attachments bucket allows."""
 FILES_OBJECT_ACTIONS = ("s3:PutObject", "s3:GetObject", "s3:DeleteObject")
@@ -88,7 +93,8 @@ class ApiStack(Stack):
         >>> ApiStack(app, "PolarBaseApi", metadata=stateful.metadata,
         ...          super_admin_key=stateful.super_admin_key,
         ...          database=stateful.database, network=stateful.network,
-        ...          realtime=stateful.realtime, attachments=stateful.attachments,
+        ...          realtime=stateful.realtime, audit=stateful.audit,
+        ...          attachments=stateful.attachments,
         ...          core_layer_path=root / "layers/build/core",
         ...          deps_layer_path=root / "layers/deps",
         ...          functions_path=root / "functions")  # doctest: +SKIP
@@ -104,6 +110,7 @@ class ApiStack(Stack):
         database: Database,
         network: Network | None,
         realtime: RealtimeTables,
+        audit: AuditTable,
         attachments: AttachmentsBucket,
         core_layer_path: Path,
         deps_layer_path: Path,
@@ -198,10 +205,12 @@ class ApiStack(Stack):
         )
         metadata.bucket.grant_read(mcp.function, metadata.metadata_key)
         metadata.bucket.grant_put(mcp.function, metadata.metadata_key)
-        metadata.bucket.grant_read(mcp.function, metadata.audit_key)
-        metadata.bucket.grant_put(mcp.function, metadata.audit_key)
-        # The super admin reads the audit log through the REST function (GET /rest/audit).
-        metadata.bucket.grant_read(rest.function, metadata.audit_key)
+        # The audit log: written by the MCP function, read by the super admin through the REST
+        # function (GET /rest/audit).
+        mcp.function.add_environment(AUDIT_TABLE, audit.table.table_name)
+        rest.function.add_environment(AUDIT_TABLE, audit.table.table_name)
+        audit.table.grant_read_write_data(mcp.function)
+        audit.table.grant_read_data(rest.function)
         changes.function.grant_invoke(mcp.function)
         self._grant_secrets(mcp.function)
 

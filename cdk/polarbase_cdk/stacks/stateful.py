@@ -9,6 +9,7 @@ from constructs import Construct
 
 from polarbase_cdk.constructs import (
     AttachmentsBucket,
+    AuditTable,
     Database,
     MetadataBucket,
     Network,
@@ -76,6 +77,8 @@ class StatefulStack(Stack):
         # the API stack being destroyed and deployed again (a client resuming afterwards still
         # finds them); the API stack keeps nothing a redeploy would lose.
         self.realtime = RealtimeTables(self, "Realtime")
+        # Who did what through MCP: kept with the stack, like the metadata.
+        self.audit = AuditTable(self, "Audit")
         # The users' files, which records refer to by key: retained with the stack.
         self.attachments = AttachmentsBucket(self, "Attachments", cors_origins=cors_origins)
         self._pin_logical_ids()

@@ -182,7 +182,12 @@ class Settings:
     """Key of the audit log's SQLite file in ``metadata_bucket`` (a file of its own: tool calls
     write it often, and the metadata file every function reads stays small and still)."""
     audit_keep_entries: int = 20_000
-    """Most entries the audit log keeps; the oldest go first."""
+    """Most entries the audit log's SQLite file keeps; the oldest go first."""
+    audit_table: str | None = None
+    """DynamoDB table of the audit log and confirmation tokens in the aws mode (the CDK app sets
+    it); without one, the aws mode keeps them in ``audit_key``'s file."""
+    audit_keep_days: float = 90.0
+    """How long the DynamoDB audit log keeps an entry."""
     confirm_seconds: float = 300.0
     """How long a destructive MCP call's ``confirmToken`` stays valid."""
     cache_dir: Path = Path("/tmp/polarbase")  # noqa: S108 - Lambda's only writable directory

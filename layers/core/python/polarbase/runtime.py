@@ -35,7 +35,7 @@ from .writes import WritePath
 
 if TYPE_CHECKING:
     from .files import FileService
-    from .metadata.audit import AuditLog
+    from .metadata.audit import AuditTrail
     from .realtime.local import LocalRealtime
     from .realtime.slot import ChangeSlot
     from .storage import BlobStore
@@ -68,7 +68,7 @@ class Runtime:
     """The AWS clients of the aws mode (None locally)."""
     file_service: Callable[[], FileService | None] = lambda: None
     """Builds the attachments' service; ``files`` calls it once, on first use."""
-    audit_log: Callable[[], AuditLog | None] = lambda: None
+    audit_log: Callable[[], AuditTrail | None] = lambda: None
     """Builds the audit log; ``audit`` calls it once, on first use."""
     realtime_slot: ChangeSlot | None = None
     """The replication slot the aws mode's changes function drains, reported by ``/health``."""
@@ -83,12 +83,11 @@ class Runtime:
         return self.file_service()
 
     @cached_property
-    def audit(self) -> AuditLog:
-        """The audit log of tool calls and their confirmation tokens, in a SQLite file of its
-        own. Built on first use: the REST function never opens it."""
+    def audit(self) -> AuditTrail:
+        """The audit log of tool calls and their confirmation tokens (a SQLite file of its own
+        locally, a DynamoDB table on AWS). Built on first use: a REST call never opens it."""
         log = self.audit_log()
         assert log is not None, "the runtime was built without an audit log"
-        log.store.migrate()
         return log
 
     async def start(self) -> None:
@@ -117,8 +116,7 @@ class Runtime:
         await self.database.close()
         self.store.close()
         if "audit" in self.__dict__:
-            self.audit.flush()
-            self.audit.store.close()
+            self.audit.close()
         self.started = False
 
 
@@ -131,11 +129,18 @@ def _metadata_sync(
     return S3MetadataSync(clients.objects(), bucket=settings.metadata_bucket, key=key, path=path)
 
 
-def _audit_log(settings: Settings, clients: AwsClients | None) -> AuditLog:
+def _audit_log(settings: Settings, clients: AwsClients | None) -> AuditTrail:
     from .metadata.audit import AUDIT_MIGRATIONS, AuditLog
 
+    if clients is not None and settings.audit_table is not None:
+        from .metadata.dynamo_audit import DynamoAuditLog
+
+        return DynamoAuditLog(
+            clients.dynamodb(), settings.audit_table, keep_days=settings.audit_keep_days
+        )
     sync = _metadata_sync(settings, clients, settings.audit_key, settings.audit_path)
     store = MetadataStore(sync, migrations=AUDIT_MIGRATIONS)
+    store.migrate()
     # A server writes entries behind its answers; a function must write before it answers.
     return AuditLog(
         store, keep_entries=settings.audit_keep_entries, deferred=settings.mode == "local"

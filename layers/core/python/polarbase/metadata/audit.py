@@ -1,9 +1,10 @@
 """The audit log of tool calls, and the single-use tokens that confirm destructive ones.
 
-Both live in a SQLite file of their own, synced like the metadata file (locally on disk, on AWS
-in the metadata bucket). Tool calls write it on every call: kept apart, the metadata file that
-every function downloads and every cache is keyed on stays small and changes only when keys,
-tables or layouts do.
+Locally both live in a SQLite file of their own beside the metadata file (``AuditLog``): tool
+calls write it on every call, and kept apart, the metadata file every cache is keyed on changes
+only when keys, tables or layouts do. On AWS they are items of a DynamoDB table
+(``metadata.dynamo_audit.DynamoAuditLog``): a call writes one small item, where a synced file
+would be uploaded whole on every call. Both keep the same ``AuditTrail`` contract.
 """
 
 from __future__ import annotations
@@ -16,14 +17,14 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 
 from ..errors import ConfirmationError
 from .store import MetadataStore
 
-__all__ = ["AUDIT_MIGRATIONS", "AuditEntry", "AuditLog"]
+__all__ = ["AUDIT_MIGRATIONS", "AuditEntry", "AuditLog", "AuditTrail", "arguments_hash"]
 
 _log = logging.getLogger("polarbase.audit")
 
@@ -83,8 +84,83 @@ def arguments_hash(tool: str, arguments: Any) -> str:
     return hashlib.sha256(canonical).hexdigest()
 
 
-def _token_hash(token: str) -> str:
+def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token() -> str:
+    return "ct_" + secrets.token_urlsafe(24)
+
+
+def entry_row(entry: AuditEntry) -> tuple[Any, ...]:
+    """What is stored of a call, in column order: when (ISO 8601, ms), the key's id and name,
+    the door, the tool, the arguments as JSON (cut at ``MAX_ARGUMENTS_CHARS``), the outcome,
+    its message, the records affected and the duration."""
+    text = orjson.dumps(entry.arguments, default=str).decode()
+    if len(text) > MAX_ARGUMENTS_CHARS:
+        text = text[:MAX_ARGUMENTS_CHARS] + "…"
+    at = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return (
+        at,
+        str(entry.key_id),
+        entry.key_name,
+        entry.door,
+        entry.tool,
+        text,
+        entry.outcome,
+        entry.message,
+        entry.affected,
+        entry.duration_ms,
+    )
+
+
+def confirmation_problem(
+    issued: tuple[str, str, str, float, float | None] | None,
+    key_id: int | str,
+    tool: str,
+    digest: str,
+    now: float,
+) -> str | None:
+    """Why a token (as issued: key id, tool, digest, expiry, when used) cannot confirm this
+    call; None when it can."""
+    if issued is None:
+        return "confirmToken: not a token this server issued"
+    owner, issued_for, issued_digest, expires_at, used_at = issued
+    if owner != str(key_id):
+        return "confirmToken: issued to another API key"
+    if used_at is not None:
+        return "confirmToken: already used; call again without it for a new one"
+    if expires_at < now:
+        return "confirmToken: expired; call again without it for a new one"
+    if issued_for != tool or issued_digest != digest:
+        return (
+            "confirmToken: issued for other arguments; a token confirms exactly the "
+            "call it was issued for"
+        )
+    return None
+
+
+class AuditTrail(Protocol):
+    """The audit log and the confirmation tokens, wherever they are kept."""
+
+    def record(self, entry: AuditEntry) -> None: ...
+
+    def flush(self, timeout: float = 10.0) -> None: ...
+
+    def close(self) -> None: ...
+
+    def entries(
+        self,
+        *,
+        key_id: str | None = None,
+        tool: str | None = None,
+        limit: int = 50,
+        before: int | None = None,
+    ) -> list[dict[str, Any]]: ...
+
+    def issue(self, key_id: int | str, tool: str, digest: str, ttl_seconds: float) -> str: ...
+
+    def redeem(self, token: str, key_id: int | str, tool: str, digest: str) -> None: ...
 
 
 class AuditLog:
@@ -113,22 +189,7 @@ class AuditLog:
         self._writer: threading.Thread | None = None
 
     def record(self, entry: AuditEntry) -> None:
-        text = orjson.dumps(entry.arguments, default=str).decode()
-        if len(text) > MAX_ARGUMENTS_CHARS:
-            text = text[:MAX_ARGUMENTS_CHARS] + "…"
-        at = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-        row = (
-            at,
-            str(entry.key_id),
-            entry.key_name,
-            entry.door,
-            entry.tool,
-            text,
-            entry.outcome,
-            entry.message,
-            entry.affected,
-            entry.duration_ms,
-        )
+        row = entry_row(entry)
         if not self.deferred:
             self._write([row])
             return
@@ -173,6 +234,10 @@ class AuditLog:
                     self._writing = False
                     self._condition.notify_all()
 
+    def close(self) -> None:
+        self.flush()
+        self.store.close()
+
     def flush(self, timeout: float = 10.0) -> None:
         """Wait until every entry recorded so far is written."""
         deadline = time.monotonic() + timeout
@@ -207,13 +272,13 @@ class AuditLog:
         where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
         query = f"SELECT {_COLUMNS} FROM audit_log {where} ORDER BY id DESC LIMIT ?"  # noqa: S608 - fixed text; values are parameters
         rows = self.store.read(lambda db: db.execute(query, (*values, limit)).fetchall())
-        return [_entry_document(row) for row in rows]
+        return [entry_document(row) for row in rows]
 
     def issue(self, key_id: int | str, tool: str, digest: str, ttl_seconds: float) -> str:
         """A new single-use token for this key, tool and arguments digest."""
-        token = "ct_" + secrets.token_urlsafe(24)
+        token = new_token()
         now = time.time()
-        row = (_token_hash(token), str(key_id), tool, digest, now + ttl_seconds)
+        row = (token_hash(token), str(key_id), tool, digest, now + ttl_seconds)
 
         def insert(db: sqlite3.Connection) -> None:
             db.execute("DELETE FROM confirmations WHERE expires_at < ?", (now - 3600,))
@@ -228,40 +293,29 @@ class AuditLog:
 
     def redeem(self, token: str, key_id: int | str, tool: str, digest: str) -> None:
         """Use ``token`` up; ConfirmationError says why it cannot confirm this call."""
-        token_hash = _token_hash(token)
+        hashed = token_hash(token)
         now = time.time()
 
         def use(db: sqlite3.Connection) -> str | None:
-            row = db.execute(
+            issued = db.execute(
                 "SELECT key_id, tool, arguments_hash, expires_at, used_at FROM confirmations "
                 "WHERE token_hash = ?",
-                (token_hash,),
+                (hashed,),
             ).fetchone()
-            if row is None:
-                return "confirmToken: not a token this server issued"
-            owner, issued_for, issued_digest, expires_at, used_at = row
-            if owner != str(key_id):
-                return "confirmToken: issued to another API key"
-            if used_at is not None:
-                return "confirmToken: already used; call again without it for a new one"
-            if expires_at < now:
-                return "confirmToken: expired; call again without it for a new one"
-            if issued_for != tool or issued_digest != digest:
-                return (
-                    "confirmToken: issued for other arguments; a token confirms exactly the "
-                    "call it was issued for"
+            problem = confirmation_problem(issued, key_id, tool, digest, now)
+            if problem is None:
+                db.execute(
+                    "UPDATE confirmations SET used_at = ? WHERE token_hash = ?", (now, hashed)
                 )
-            db.execute(
-                "UPDATE confirmations SET used_at = ? WHERE token_hash = ?", (now, token_hash)
-            )
-            return None
+            return problem
 
         problem = self.store.write(use)
         if problem is not None:
             raise ConfirmationError(problem)
 
 
-def _entry_document(row: tuple[Any, ...]) -> dict[str, Any]:
+def entry_document(row: tuple[Any, ...]) -> dict[str, Any]:
+    """An entry as ``GET /rest/audit`` shows it, from its id and its ``entry_row``."""
     (entry_id, at, key_id, key_name, door, tool, arguments, outcome, message, affected, ms) = row
     try:
         decoded: Any = orjson.loads(arguments)

@@ -1,0 +1,45 @@
+"""The DynamoDB table the MCP function keeps its audit log and confirmation tokens in on AWS."""
+
+from __future__ import annotations
+
+from aws_cdk import RemovalPolicy
+from aws_cdk import aws_dynamodb as dynamodb
+from constructs import Construct
+
+from polarbase_cdk.constructs.realtime_tables import EXPIRES_AT
+
+__all__ = ["AuditTable"]
+
+
+class AuditTable(Construct):
+    """An on-demand table keyed ``pk`` / ``sk`` (strings) whose items expire by themselves
+    (``expiresAt``): one item per MCP tool call, kept ``POLARBASE_AUDIT_KEEP_DAYS`` (90 by
+    default), and the single-use confirmation tokens (``polarbase.metadata.dynamo_audit``).
+
+    A table rather than a file in the metadata bucket: every tool call writes an entry, and a
+    synced file would be uploaded whole on each call. The log is a record of who did what, so it
+    is retained when its stack is deleted, like the metadata bucket; on demand, an idle table
+    costs only its storage.
+
+    Attributes:
+        table: the table.
+
+    Example:
+        >>> audit = AuditTable(stack, "Audit")  # doctest: +SKIP
+        >>> audit.table.grant_read_write_data(mcp_function)  # doctest: +SKIP
+    """
+
+    def __init__(self, scope: Construct, construct_id: str) -> None:
+        super().__init__(scope, construct_id)
+        self.table = dynamodb.Table(
+            self,
+            "Table",
+            partition_key=dynamodb.Attribute(name="pk", type=dynamodb.AttributeType.STRING),
+            sort_key=dynamodb.Attribute(name="sk", type=dynamodb.AttributeType.STRING),
+            billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
+            time_to_live_attribute=EXPIRES_AT,
+            point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
+                point_in_time_recovery_enabled=False
+            ),
+            removal_policy=RemovalPolicy.RETAIN,
+        )
