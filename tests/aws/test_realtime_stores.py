@@ -21,7 +21,7 @@ from polarbase.realtime.events import ChangeEvent, Position
 from polarbase.realtime.ports import StoredConnection, StoredSubscription
 from polarbase.realtime.push import ManagementApiPoster
 from polarbase.schema import TableName
-from tests.fixtures.moto import FAKE_CREDENTIALS, REGION, moto_client
+from tests.fixtures.moto import FAKE_CREDENTIALS, REGION, create_keyed_table, moto_client
 
 CONTACTS = TableName("public", "contacts")
 DEALS = TableName("public", "deals")
@@ -43,23 +43,7 @@ def make_table(dynamodb: Any) -> Iterator[Callable[[], str]]:
     made: list[str] = []
 
     def make() -> str:
-        name = f"realtime-{uuid.uuid4().hex[:12]}"
-        dynamodb.create_table(
-            TableName=name,
-            BillingMode="PAY_PER_REQUEST",
-            AttributeDefinitions=[
-                {"AttributeName": "pk", "AttributeType": "S"},
-                {"AttributeName": "sk", "AttributeType": "S"},
-            ],
-            KeySchema=[
-                {"AttributeName": "pk", "KeyType": "HASH"},
-                {"AttributeName": "sk", "KeyType": "RANGE"},
-            ],
-        )
-        dynamodb.update_time_to_live(
-            TableName=name,
-            TimeToLiveSpecification={"Enabled": True, "AttributeName": "expiresAt"},
-        )
+        name = create_keyed_table(dynamodb, f"realtime-{uuid.uuid4().hex[:12]}")
         made.append(name)
         return name
 
