@@ -5,7 +5,7 @@ import { toWhereFilter } from "../grid/filters/filterModel";
 import { FieldSelect, ViewFilter, ViewToolbar } from "../viewswitch/components/ViewControls";
 import { labelOf, NewRecordEditor, RecordEditor } from "../viewswitch/components/RecordEditor";
 import { daysBetween, rangeFilter, shiftPatch, spanOf } from "../viewswitch/dates";
-import { useViewLayout } from "../viewswitch/useViewLayout";
+import { useViewLayout, viewMenuProps } from "../viewswitch/useViewLayout";
 import { useLiveRefetch, useViewRecords, useViewWrites } from "../viewswitch/useViewRecords";
 import { DATE_TYPES } from "../viewswitch/viewConfig";
 import { calendarCodec, CALENDAR_MODES, daysOf, longDay, rangeTitle, stepDate, today, visibleRange, type CalendarMode } from "./calendar";
@@ -86,7 +86,7 @@ export function CalendarView({ table }: { table: TableDocument }) {
     <section className="grid-area">
       <ViewToolbar
         label="Calendar tools"
-        views={{ views: saved.views, current: saved.current, canWrite: saved.canWrite, ...saved.actions }}
+        views={viewMenuProps(saved)}
         saveState={saved.saveState}
         saveError={saved.saveError}
         live={live}

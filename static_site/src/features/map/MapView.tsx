@@ -8,7 +8,7 @@ import { toWhereFilter } from "../grid/filters/filterModel";
 import { isPoint } from "../grid/editing/fields";
 import { FieldSelect, ViewFilter, ViewToolbar } from "../viewswitch/components/ViewControls";
 import { labelOf, RecordEditor } from "../viewswitch/components/RecordEditor";
-import { useViewLayout } from "../viewswitch/useViewLayout";
+import { useViewLayout, viewMenuProps } from "../viewswitch/useViewLayout";
 import { POINT_TYPES } from "../viewswitch/viewConfig";
 import { useLiveRefetch, useViewRecords, useViewWrites, VIEW_LIMIT } from "../viewswitch/useViewRecords";
 import { boundsFilter, clusterMarkers, DEFAULT_CENTER, DEFAULT_ZOOM, mapCodec, OSM_TILES, pointPatch, pointsBounds, type Bounds } from "./mapLogic";
@@ -213,7 +213,7 @@ export function MapView({ table }: { table: TableDocument }) {
     <section className="grid-area">
       <ViewToolbar
         label="Map tools"
-        views={{ views: saved.views, current: saved.current, canWrite: saved.canWrite, ...saved.actions }}
+        views={viewMenuProps(saved)}
         saveState={saved.saveState}
         saveError={saved.saveError}
         live={live}

@@ -5,7 +5,7 @@ import { toWhereFilter } from "../grid/filters/filterModel";
 import { FieldSelect, ViewFilter, ViewToolbar } from "../viewswitch/components/ViewControls";
 import { labelOf, RecordEditor } from "../viewswitch/components/RecordEditor";
 import { addDays, daysBetween, rangeFilter, shiftPatch, shiftValue, spanOf, today, type DayRange } from "../viewswitch/dates";
-import { useViewLayout } from "../viewswitch/useViewLayout";
+import { useViewLayout, viewMenuProps } from "../viewswitch/useViewLayout";
 import { useLiveRefetch, useViewRecords, useViewWrites } from "../viewswitch/useViewRecords";
 import { DATE_TYPES, NUMBER_TYPES } from "../viewswitch/viewConfig";
 import {
@@ -109,7 +109,7 @@ export function TimelineView({ table }: { table: TableDocument }) {
     <section className="grid-area">
       <ViewToolbar
         label="Timeline tools"
-        views={{ views: saved.views, current: saved.current, canWrite: saved.canWrite, ...saved.actions }}
+        views={viewMenuProps(saved)}
         saveState={saved.saveState}
         saveError={saved.saveError}
         live={live}

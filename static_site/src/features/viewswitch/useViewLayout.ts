@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { ApiError, type Column } from "../../shared/api";
-import { pickView, useCanWriteViews, useViewMutations, useViews, type SavedView } from "../views";
+import { pickView, useCanWriteViews, useViewMutations, useViews, type SavedView, type ViewMenuProps } from "../views";
 import { createKindStore, KIND_LABELS, type ViewKind } from "./kinds";
 
 const AUTOSAVE_MS = 700;
@@ -8,6 +8,14 @@ const AUTOSAVE_MS = 700;
 export const kindStore = createKindStore(window.localStorage);
 
 export type SaveState = "idle" | "saving" | "saved" | "read-only" | "error";
+
+export const SAVE_TEXT: Record<SaveState, string> = {
+  idle: "",
+  saving: "Saving layout…",
+  saved: "Layout saved",
+  "read-only": "Read-only key: layout not saved",
+  error: "Layout not saved",
+};
 
 export interface LayoutCodec<C> {
   read: (config: unknown, schema: readonly Column[]) => C;
@@ -136,3 +144,8 @@ export function useViewLayout<C>(table: string, schema: readonly Column[], kind:
 }
 
 export type ViewLayout<C> = ReturnType<typeof useViewLayout<C>>;
+
+/** What a saved-views menu shows and does, from a view's layout. */
+export function viewMenuProps(saved: Pick<ViewLayout<unknown>, "views" | "current" | "canWrite" | "actions">): ViewMenuProps {
+  return { views: saved.views, current: saved.current, canWrite: saved.canWrite, ...saved.actions };
+}

@@ -1,10 +1,9 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useState } from "react";
 import { useApi, type RecordRow, type RowsPage } from "../../shared/api";
-import { currentApiKey, studioConfig } from "../../shared/session/studioSession";
-import { openFeed, type Feed } from "../grid/liveFeed";
+import { useTableFeed, type LiveState } from "../grid/hooks/useTableFeed";
 import type { WhereFilter } from "../grid/listQuery";
-import { parseChange } from "../grid/realtime";
+
+export type { LiveState } from "../grid/hooks/useTableFeed";
 
 /** At most this many records per screen of a calendar, timeline or map. */
 export const VIEW_LIMIT = 2000;
@@ -76,44 +75,8 @@ export function useViewWrites(table: string, primaryKey: string) {
   return { patch, create, error: patch.error ?? create.error, reset: () => (patch.reset(), create.reset()) };
 }
 
-export type LiveState = "connecting" | "live" | "off";
-
-/** Refetches a view's records when the realtime feed (the grid's `openFeed`) reports a change to its table. */
+/** Refetches a view's records when the table's realtime feed reports a change to it. */
 export function useLiveRefetch(table: string): LiveState {
   const queryClient = useQueryClient();
-  const [state, setState] = useState<LiveState>("connecting");
-  useEffect(() => {
-    const apiKey = currentApiKey();
-    if (apiKey === null) {
-      setState("off");
-      return;
-    }
-    let timer: ReturnType<typeof setTimeout> | null = null;
-    let closed = false;
-    let feed: Feed | null = null;
-    const refetch = () => {
-      timer ??= setTimeout(() => {
-        timer = null;
-        void queryClient.invalidateQueries({ queryKey: viewRowsKey(table) });
-      }, 150);
-    };
-    void studioConfig().then((config) => {
-      if (closed) return;
-      feed = openFeed(config, table, apiKey, {
-        onOpen: () => setState("live"),
-        onTrouble: (gone) => setState(gone ? "off" : "connecting"),
-        onChange: (data) => {
-          const change = parseChange(data);
-          if (change !== null && change.table === table) refetch();
-        },
-        onGap: refetch,
-      });
-    });
-    return () => {
-      closed = true;
-      feed?.close();
-      if (timer !== null) clearTimeout(timer);
-    };
-  }, [queryClient, table]);
-  return state;
+  return useTableFeed(table, () => void queryClient.invalidateQueries({ queryKey: viewRowsKey(table) }));
 }

@@ -3,7 +3,7 @@ import { AGGREGATE_LABELS, footerRequest, formatAggregate, type AggregateKind } 
 import { columnTitle } from "../columns";
 import { useAggregate } from "../hooks/useAggregate";
 import type { WhereFilter } from "../listQuery";
-import type { LiveState } from "../hooks/useLiveUpdates";
+import { LIVE_TEXT, type LiveState } from "../hooks/useTableFeed";
 
 interface GridFooterProps {
   table: string;
@@ -15,7 +15,6 @@ interface GridFooterProps {
   live: LiveState;
 }
 
-const LIVE_TEXT: Record<LiveState, string> = { connecting: "Connecting…", live: "Live", off: "Live updates off" };
 
 /** The status bar: the row count, each column's chosen aggregate (from the server), and the live feed's state. */
 export function GridFooter({ table, columns, aggregates, where, search, rowText, live }: GridFooterProps) {

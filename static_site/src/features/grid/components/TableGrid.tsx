@@ -36,6 +36,7 @@ import { GroupPanel } from "./GroupPanel";
 import { RecordDialog } from "./RecordDialog";
 import { GridToolbar } from "./toolbar/GridToolbar";
 import { RecordActions } from "./toolbar/RecordActions";
+import { viewMenuProps } from "../../viewswitch/useViewLayout";
 import { valueCellRenderer } from "./valueCellRenderer";
 
 const LOADING_CELL: GridCell = { kind: GridCellKind.Loading, allowOverlay: false };
@@ -183,7 +184,7 @@ function GridWorkspace({ table, saved }: { table: TableDocument; saved: SavedLay
         setLayout={setLayout}
         search={search}
         onSearch={setSearch}
-        views={{ views: saved.views, current: saved.current, canWrite: saved.canWrite, ...saved.actions }}
+        views={viewMenuProps(saved)}
         saveState={saved.saveState}
         saveError={saved.saveError}
         records={

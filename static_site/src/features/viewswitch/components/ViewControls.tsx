@@ -7,8 +7,9 @@ import { columnTitle } from "../../grid/columns";
 import { FilterBuilder } from "../../grid/components/toolbar/FilterBuilder";
 import { countConditions, type FilterGroup } from "../../grid/filters/filterModel";
 import { ViewMenu, type ViewMenuProps } from "../../views";
+import { LIVE_TEXT } from "../../grid/hooks/useTableFeed";
 import { VIEW_LIMIT, type LiveState } from "../useViewRecords";
-import type { SaveState } from "../useViewLayout";
+import { SAVE_TEXT, type SaveState } from "../useViewLayout";
 
 /** A `<select>` of the table's columns of some types (a combobox named by `label`). */
 export function FieldSelect(props: {
@@ -47,15 +48,6 @@ export function ViewFilter({ schema, filter, onChange }: { schema: readonly Colu
   );
 }
 
-const SAVE_TEXT: Record<SaveState, string> = {
-  idle: "",
-  saving: "Saving layout…",
-  saved: "Layout saved",
-  "read-only": "Read-only key: layout not saved",
-  error: "Layout not saved",
-};
-
-const LIVE_TEXT: Record<LiveState, string> = { connecting: "Connecting…", live: "Live", off: "Live updates off" };
 
 /** A view's toolbar: its saved views menu, then its own controls, the filter, and the save state. */
 export function ViewToolbar(props: {

@@ -4,7 +4,7 @@ import { Popover } from "../../../../shared/ui/Popover";
 import { ViewMenu, type ViewMenuProps } from "../../../views";
 import { countConditions } from "../../filters/filterModel";
 import { ROW_HEIGHTS, visibleColumns, type GridLayout, type RowHeight } from "../../layout";
-import type { SaveState } from "../../hooks/useSavedLayout";
+import { SAVE_TEXT, type SaveState } from "../../../viewswitch/useViewLayout";
 import { ColumnMenu } from "./ColumnMenu";
 import { FilterBuilder } from "./FilterBuilder";
 import { GroupMenu } from "./GroupMenu";
@@ -80,11 +80,3 @@ export function GridToolbar({ schema, layout, setLayout, search, onSearch, views
     </div>
   );
 }
-
-const SAVE_TEXT: Record<SaveState, string> = {
-  idle: "",
-  saving: "Saving layout…",
-  saved: "Layout saved",
-  "read-only": "Read-only key: layout not saved",
-  error: "Layout not saved",
-};
