@@ -4,6 +4,7 @@ request goes."""
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import os
 import select
@@ -187,14 +188,23 @@ class _TunnelHandler(socketserver.StreamRequestHandler):
                     (upstream if source is self.connection else self.connection).sendall(data)
 
 
+@contextlib.contextmanager
+def serving(server: socketserver.BaseServer) -> Iterator[str]:
+    """``server`` answering in a thread; its base URL."""
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        host, port = server.server_address[:2]
+        yield f"http://{host!s}:{port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 @pytest.fixture
 def proxy() -> Iterator[_TunnelProxy]:
     server = _TunnelProxy()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
+    with serving(server):
+        yield server
 
 
 def test_requests_go_through_the_environments_proxy_unless_no_proxy_says_not(
@@ -244,18 +254,12 @@ class _ForgetfulHandler(http.server.BaseHTTPRequestHandler):
 
 
 def test_a_stale_kept_alive_connection_is_replaced_and_the_request_answered() -> None:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _ForgetfulHandler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        endpoint = f"http://127.0.0.1:{server.server_address[1]}"
-        objects = moto_objects(endpoint)
+    with serving(http.server.ThreadingHTTPServer(("127.0.0.1", 0), _ForgetfulHandler)) as url:
+        objects = moto_objects(url)
         assert objects.get("bucket", "a") == (b"fresh", '"e"')
         time.sleep(0.1)  # the server has closed its end by now
         assert objects.get("bucket", "b") == (b"fresh", '"e"')
-        assert len(set(_ForgetfulHandler.connections)) == 2
-    finally:
-        server.shutdown()
-        server.server_close()
+    assert len(set(_ForgetfulHandler.connections)) == 2
 
 
 def test_without_credentials_anywhere_the_call_fails_with_a_named_error(
@@ -301,12 +305,7 @@ class _ThrottlingHandler(http.server.BaseHTTPRequestHandler):
 
 
 def test_a_throttled_call_is_tried_again_at_the_endpoints_own_path() -> None:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _ThrottlingHandler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        endpoint = f"http://127.0.0.1:{server.server_address[1]}/gateway/"
-        assert secret_string(secrets_at(endpoint), "polarbase/db") == "after the throttle"
-        assert _ThrottlingHandler.paths == ["/gateway/", "/gateway/"]
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(http.server.ThreadingHTTPServer(("127.0.0.1", 0), _ThrottlingHandler)) as url:
+        answer = secret_string(secrets_at(f"{url}/gateway/"), "polarbase/db")
+    assert answer == "after the throttle"
+    assert _ThrottlingHandler.paths == ["/gateway/", "/gateway/"]

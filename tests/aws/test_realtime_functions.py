@@ -28,7 +28,7 @@ from polarbase.auth import Scope
 from polarbase.realtime.aws import AwsRealtime
 from polarbase.realtime.push import ManagementApiPoster
 from tests.fixtures.lambda_invoke import Context, LambdaInvokeServer
-from tests.fixtures.moto import FAKE_CREDENTIALS, REGION, moto_client
+from tests.fixtures.moto import FAKE_CREDENTIALS, REGION, create_keyed_table, moto_client
 from tests.fixtures.postgres import drop_slot
 from tests.fixtures.server import SUPER_ADMIN_KEY
 
@@ -36,20 +36,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _table(dynamodb: Any) -> str:
-    name = f"rt-{uuid.uuid4().hex[:10]}"
-    dynamodb.create_table(
-        TableName=name,
-        BillingMode="PAY_PER_REQUEST",
-        AttributeDefinitions=[
-            {"AttributeName": "pk", "AttributeType": "S"},
-            {"AttributeName": "sk", "AttributeType": "S"},
-        ],
-        KeySchema=[
-            {"AttributeName": "pk", "KeyType": "HASH"},
-            {"AttributeName": "sk", "KeyType": "RANGE"},
-        ],
-    )
-    return name
+    return create_keyed_table(dynamodb, f"rt-{uuid.uuid4().hex[:10]}")
 
 
 def _load(name: str, path: Path) -> ModuleType:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from aws_cdk import RemovalPolicy
-from aws_cdk import aws_dynamodb as dynamodb
 from constructs import Construct
 
-from polarbase_cdk.constructs.realtime_tables import EXPIRES_AT
+from polarbase_cdk.constructs.realtime_tables import keyed_table
 
 __all__ = ["AuditTable"]
 
@@ -31,15 +30,4 @@ class AuditTable(Construct):
 
     def __init__(self, scope: Construct, construct_id: str) -> None:
         super().__init__(scope, construct_id)
-        self.table = dynamodb.Table(
-            self,
-            "Table",
-            partition_key=dynamodb.Attribute(name="pk", type=dynamodb.AttributeType.STRING),
-            sort_key=dynamodb.Attribute(name="sk", type=dynamodb.AttributeType.STRING),
-            billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
-            time_to_live_attribute=EXPIRES_AT,
-            point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
-                point_in_time_recovery_enabled=False
-            ),
-            removal_policy=RemovalPolicy.RETAIN,
-        )
+        self.table = keyed_table(self, "Table", removal_policy=RemovalPolicy.RETAIN)

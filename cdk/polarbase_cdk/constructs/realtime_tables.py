@@ -6,7 +6,7 @@ from aws_cdk import RemovalPolicy
 from aws_cdk import aws_dynamodb as dynamodb
 from constructs import Construct
 
-__all__ = ["EXPIRES_AT", "RealtimeTables"]
+__all__ = ["EXPIRES_AT", "RealtimeTables", "keyed_table"]
 
 EXPIRES_AT = "expiresAt"
 """The TTL attribute of both tables: epoch seconds after which DynamoDB deletes the item."""
@@ -41,15 +41,23 @@ class RealtimeTables(Construct):
         self.events = self._table("Events")
 
     def _table(self, construct_id: str) -> dynamodb.Table:
-        return dynamodb.Table(
-            self,
-            construct_id,
-            partition_key=dynamodb.Attribute(name="pk", type=dynamodb.AttributeType.STRING),
-            sort_key=dynamodb.Attribute(name="sk", type=dynamodb.AttributeType.STRING),
-            billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
-            time_to_live_attribute=EXPIRES_AT,
-            point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
-                point_in_time_recovery_enabled=False
-            ),
-            removal_policy=RemovalPolicy.DESTROY,
-        )
+        return keyed_table(self, construct_id, removal_policy=RemovalPolicy.DESTROY)
+
+
+def keyed_table(
+    scope: Construct, construct_id: str, *, removal_policy: RemovalPolicy
+) -> dynamodb.Table:
+    """An on-demand table keyed ``pk`` / ``sk`` (strings) whose items expire at ``expiresAt``,
+    without point-in-time recovery: the shape of every table PolarBase keeps in DynamoDB."""
+    return dynamodb.Table(
+        scope,
+        construct_id,
+        partition_key=dynamodb.Attribute(name="pk", type=dynamodb.AttributeType.STRING),
+        sort_key=dynamodb.Attribute(name="sk", type=dynamodb.AttributeType.STRING),
+        billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
+        time_to_live_attribute=EXPIRES_AT,
+        point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
+            point_in_time_recovery_enabled=False
+        ),
+        removal_policy=removal_policy,
+    )
