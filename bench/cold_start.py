@@ -297,9 +297,7 @@ def _run_probe(
     return spawned, result
 
 
-def measure(
-    interpreter: Interpreter, runs: int, invocations: int, *, trimmed_botocore_data: bool = True
-) -> dict[str, Any]:
+def measure(interpreter: Interpreter, runs: int, invocations: int) -> dict[str, Any]:
     import boto3
 
     from polarbase.local.embedded import EmbeddedPostgres
@@ -326,14 +324,7 @@ def measure(
 
         def environment() -> dict[str, str]:
             cache = Path(tempfile.mkdtemp(dir=work, prefix="tmp-"))  # an empty /tmp each time
-            variables = _environment(interpreter, endpoint, bucket, secret["ARN"], cache)
-            if not trimmed_botocore_data:
-                # AwsClients leaves botocore's own loader in place when AWS_DATA_PATH is set;
-                # an empty folder adds no data.
-                empty = work / "no-botocore-data"
-                empty.mkdir(exist_ok=True)
-                variables["AWS_DATA_PATH"] = str(empty)
-            return variables
+            return _environment(interpreter, endpoint, bucket, secret["ARN"], cache)
 
         events = {path: _event_file(work, path) for path in (RECORD_PATH, SCHEMA_PATH)}
         # The first start of a deployment creates the metadata file; every later one finds it.
@@ -462,19 +453,9 @@ def main() -> None:
         action="store_true",
         help="run the sources with this venv's Python, not the built layers",
     )
-    parser.add_argument(
-        "--without-trimmed-botocore-data",
-        action="store_true",
-        help="the function on botocore's own data, not the layer's trimmed copy (for A/B runs)",
-    )
     options = parser.parse_args()
     interpreter = choose_interpreter(from_source=options.from_source)
-    result = measure(
-        interpreter,
-        options.runs,
-        options.invocations,
-        trimmed_botocore_data=not options.without_trimmed_botocore_data,
-    )
+    result = measure(interpreter, options.runs, options.invocations)
     text = report(result, options.runs, options.invocations)
     print(text)
     if not options.no_record:
