@@ -95,8 +95,11 @@ def admin(live_server: Server) -> Iterator[httpx.Client]:
 
 
 @pytest.fixture(scope="module")
-def people(admin: httpx.Client) -> Iterator[str]:
-    """A table of six people, only read by the tests; with an index on city."""
+def people(admin: httpx.Client, mcp_url: str) -> Iterator[str]:
+    """A table of six people, only read by the tests; with an index on city.
+
+    Ready once the MCP door shows its UI name: on Lambda that door is another process, whose
+    metadata copy may be a quarter of a second behind the REST function's (``eventually``)."""
     name = unique("mcp_people")
     definition = {
         "name": name,
@@ -114,6 +117,12 @@ def people(admin: httpx.Client) -> Iterator[str]:
     assert_ok(admin.post(f"/rest/db/{name}/bulk-create", json=PEOPLE))
     index = {"name": f"{name}_city", "tableName": name, "columnNames": ["city"]}
     assert_ok(admin.post("/rest/db/indexes", json=index))
+
+    def shown() -> None:
+        listed = structured(call(mcp_url, "findTable", {"tableName": name}))
+        assert listed["presentation"]["uiName"] == "People"
+
+    eventually(shown)
     yield name
     admin.delete(f"/rest/db/tables/{name}", params={"cascade": "true"})
 
