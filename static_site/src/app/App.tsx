@@ -33,11 +33,7 @@ export function App({ config }: { config: StudioConfig }) {
   return (
     <QueryClientProvider client={queryClient}>
       <ApiProvider client={client}>
-        {apiKey === null ? (
-          <SignInPage onSignedIn={signIn} />
-        ) : (
-          <Shell apiUrl={config.apiUrl} onSignOut={signOut} />
-        )}
+        {apiKey === null ? <SignInPage onSignedIn={signIn} /> : <Shell apiUrl={config.apiUrl} onSignOut={signOut} />}
       </ApiProvider>
     </QueryClientProvider>
   );

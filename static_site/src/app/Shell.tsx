@@ -1,11 +1,11 @@
-import { lazy, Suspense, useState, type MouseEvent } from "react";
+import { lazy, type MouseEvent, Suspense, useState } from "react";
 import { ApiKeysPage } from "../features/keys";
 import { ColumnsPanel, IndexesPage } from "../features/schema";
 import { DeleteTableDialog, TableEditor, TableSidebar, TableTabs, useTableDocument } from "../features/tables";
 import type { TableDocument } from "../shared/api";
 import { ErrorMessage } from "../shared/ui/ErrorMessage";
 import { ThemeToggle } from "../shared/ui/themeHooks";
-import { urlWithPage, type StudioPage } from "./tableUrl";
+import { type StudioPage, urlWithPage } from "./tableUrl";
 import { useTableTabs } from "./useTableTabs";
 
 // The views (the grid with Glide Data Grid, the calendar, timeline and map) load after sign-in, in chunks of their own.

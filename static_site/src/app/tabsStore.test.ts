@@ -1,10 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { readTabs, renameTab, writeTabs } from "./tabsStore";
 import { readPageParam, urlWithPage } from "./tableUrl";
+import { readTabs, renameTab, writeTabs } from "./tabsStore";
 
 function memory(initial: string | null = null) {
   let value = initial;
-  return { getItem: () => value, setItem: (_key: string, next: string) => void (value = next) };
+  return {
+    getItem: () => value,
+    setItem: (_key: string, next: string) => {
+      value = next;
+    },
+  };
 }
 
 describe("tabs across a reload", () => {

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from "react";
+import { readPageParam, readTableParam, type StudioPage, urlWithPage, urlWithTable } from "./tableUrl";
 import { readTabs, renameTab, writeTabs } from "./tabsStore";
-import { readPageParam, readTableParam, urlWithPage, urlWithTable, type StudioPage } from "./tableUrl";
 
 interface TabsState {
   tabs: string[];

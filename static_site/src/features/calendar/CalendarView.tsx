@@ -1,14 +1,24 @@
-import { useMemo, useState, type DragEvent } from "react";
+import { type DragEvent, useMemo, useState } from "react";
 import type { RecordRow, TableDocument } from "../../shared/api";
 import { ErrorMessage } from "../../shared/ui/ErrorMessage";
 import { toWhereFilter } from "../grid/filters/filterModel";
-import { FieldSelect, ViewFilter, ViewToolbar } from "../viewswitch/components/ViewControls";
 import { labelOf, NewRecordEditor, RecordEditor } from "../viewswitch/components/RecordEditor";
+import { FieldSelect, ViewFilter, ViewToolbar } from "../viewswitch/components/ViewControls";
 import { daysBetween, rangeFilter, shiftPatch, spanOf } from "../viewswitch/dates";
 import { useViewLayout, viewMenuProps } from "../viewswitch/useViewLayout";
 import { useLiveRefetch, useViewRecords, useViewWrites } from "../viewswitch/useViewRecords";
 import { DATE_TYPES } from "../viewswitch/viewConfig";
-import { calendarCodec, CALENDAR_MODES, daysOf, longDay, rangeTitle, stepDate, today, visibleRange, type CalendarMode } from "./calendar";
+import {
+  CALENDAR_MODES,
+  type CalendarMode,
+  calendarCodec,
+  daysOf,
+  longDay,
+  rangeTitle,
+  stepDate,
+  today,
+  visibleRange,
+} from "./calendar";
 
 const MODE_LABELS: Record<CalendarMode, string> = { month: "Month", week: "Week", day: "Day" };
 const WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
@@ -59,11 +69,19 @@ export function CalendarView({ table }: { table: TableDocument }) {
   const addOn = (date: string) => {
     if (layout.start === null || !writable) return;
     const data: RecordRow = { [layout.start]: date };
-    if (layout.end !== null && layout.end !== layout.start && table.schema.find((column) => column.name === layout.end)?.dataType === "date") data[layout.end] = date;
+    if (
+      layout.end !== null &&
+      layout.end !== layout.start &&
+      table.schema.find((column) => column.name === layout.end)?.dataType === "date"
+    )
+      data[layout.end] = date;
     // Straight in when the table takes it; when it needs more (a required column), the new-record form asks for it.
     writes.create.mutate(data, {
       onSuccess: (row) => setEditing(row),
-      onError: () => (writes.reset(), setCreating(data)),
+      onError: () => {
+        writes.reset();
+        setCreating(data);
+      },
     });
   };
 
@@ -92,9 +110,28 @@ export function CalendarView({ table }: { table: TableDocument }) {
         live={live}
         truncated={records.data?.truncated ?? false}
       >
-        <FieldSelect label="Start date field" schema={table.schema} types={DATE_TYPES} value={layout.start} onChange={(start) => patch({ start })} />
-        <FieldSelect label="End date field" schema={table.schema} types={DATE_TYPES} value={layout.end} noneLabel="(none)" onChange={(end) => patch({ end })} />
-        <FieldSelect label="Display field" schema={table.schema} types={null} value={layout.display} onChange={(display) => patch({ display })} />
+        <FieldSelect
+          label="Start date field"
+          schema={table.schema}
+          types={DATE_TYPES}
+          value={layout.start}
+          onChange={(start) => patch({ start })}
+        />
+        <FieldSelect
+          label="End date field"
+          schema={table.schema}
+          types={DATE_TYPES}
+          value={layout.end}
+          noneLabel="(none)"
+          onChange={(end) => patch({ end })}
+        />
+        <FieldSelect
+          label="Display field"
+          schema={table.schema}
+          types={null}
+          value={layout.display}
+          onChange={(display) => patch({ display })}
+        />
         <ViewFilter schema={table.schema} filter={layout.filter} onChange={(filter) => patch({ filter })} />
         <span className="segmented" role="group" aria-label="Calendar mode">
           {CALENDAR_MODES.map((mode) => (
@@ -123,7 +160,13 @@ export function CalendarView({ table }: { table: TableDocument }) {
         <p className="view-empty muted">This table has no date column: add one to see its records on a calendar.</p>
       ) : (
         <div className="view-body">
-          <div role="region" aria-label="Calendar" className="cal" style={{ ["--cols" as string]: columns }} aria-busy={records.isFetching}>
+          <div
+            role="region"
+            aria-label="Calendar"
+            className="cal"
+            style={{ ["--cols" as string]: columns }}
+            aria-busy={records.isFetching}
+          >
             {layout.mode !== "day" && (
               <div className="cal-head" aria-hidden="true">
                 {WEEKDAYS.map((name) => (
@@ -133,12 +176,14 @@ export function CalendarView({ table }: { table: TableDocument }) {
             )}
             <div className="cal-grid" role="grid" aria-label={rangeTitle(layout.mode, day)}>
               {chunk(days, columns).map((week) => (
+                // biome-ignore lint/a11y/useFocusableInteractive: a row of the grid; its cells' buttons take the focus
                 <div role="row" key={week[0]} style={{ display: "contents" }}>
                   {week.map((date) => {
                     const events = byDay.get(date) ?? [];
                     const limit = MAX_PER_DAY[layout.mode];
                     const outside = layout.mode === "month" && date.slice(0, 7) !== day.slice(0, 7);
                     return (
+                      // biome-ignore lint/a11y/useFocusableInteractive lint/a11y/useKeyWithClickEvents: the cell's own "Add" button is the keyboard's way; a click on the empty day is the mouse's shortcut to it
                       <div
                         key={date}
                         role="gridcell"
@@ -154,7 +199,14 @@ export function CalendarView({ table }: { table: TableDocument }) {
                         onDragLeave={() => setDropDay((currentDrop) => (currentDrop === date ? null : currentDrop))}
                         onDrop={(event) => onDrop(event, date)}
                       >
-                        <button type="button" className="cal-day-number" aria-label={`Add record on ${date}`} title="Add a record on this day" disabled={!writable} onClick={() => addOn(date)}>
+                        <button
+                          type="button"
+                          className="cal-day-number"
+                          aria-label={`Add record on ${date}`}
+                          title="Add a record on this day"
+                          disabled={!writable}
+                          onClick={() => addOn(date)}
+                        >
                           {Number(date.slice(8))}
                         </button>
                         {events.slice(0, limit).map(({ row, first }) => {
@@ -167,7 +219,10 @@ export function CalendarView({ table }: { table: TableDocument }) {
                               draggable={writable}
                               title={label}
                               onDragStart={(event) => {
-                                event.dataTransfer.setData(DRAG_TYPE, JSON.stringify({ id: String(row[key]), from: date }));
+                                event.dataTransfer.setData(
+                                  DRAG_TYPE,
+                                  JSON.stringify({ id: String(row[key]), from: date }),
+                                );
                                 event.dataTransfer.effectAllowed = "move";
                               }}
                               onClick={() => setEditing(row)}
@@ -186,8 +241,12 @@ export function CalendarView({ table }: { table: TableDocument }) {
           </div>
         </div>
       )}
-      {editing !== null && <RecordEditor table={table} row={editing} writes={writes} onClose={() => setEditing(null)} />}
-      {creating !== null && <NewRecordEditor table={table} preset={creating} writes={writes} onClose={() => setCreating(null)} />}
+      {editing !== null && (
+        <RecordEditor table={table} row={editing} writes={writes} onClose={() => setEditing(null)} />
+      )}
+      {creating !== null && (
+        <NewRecordEditor table={table} preset={creating} writes={writes} onClose={() => setCreating(null)} />
+      )}
     </section>
   );
 }

@@ -1,9 +1,23 @@
 import { describe, expect, it } from "vitest";
 import type { Column } from "../../shared/api";
-import { readCalendar, rangeTitle, stepDate, visibleRange, writeCalendar } from "./calendar";
+import { rangeTitle, readCalendar, stepDate, visibleRange, writeCalendar } from "./calendar";
 
-const col = (name: string, dataType: Column["dataType"]): Column => ({ name, dataType, primary: name === "id", nullable: true, presentation: null, options: null, formula: null });
-const schema = [col("id", "text"), col("name", "text"), col("starts", "date"), col("ends", "date"), col("created_at", "auto-date")];
+const col = (name: string, dataType: Column["dataType"]): Column => ({
+  name,
+  dataType,
+  primary: name === "id",
+  nullable: true,
+  presentation: null,
+  options: null,
+  formula: null,
+});
+const schema = [
+  col("id", "text"),
+  col("name", "text"),
+  col("starts", "date"),
+  col("ends", "date"),
+  col("created_at", "auto-date"),
+];
 
 describe("calendar ranges", () => {
   it("month: whole weeks, Monday first", () => {
@@ -35,6 +49,11 @@ describe("calendar config", () => {
     const layout = { ...readCalendar({}, schema), end: "ends", mode: "week" as const, date: "2026-12-01" };
     const back = readCalendar(JSON.parse(JSON.stringify(writeCalendar(layout))), schema);
     expect(back).toMatchObject({ start: "starts", end: "ends", mode: "week", date: "2026-12-01", display: "name" });
-    expect(readCalendar({ start: "gone", end: "name", mode: "year", date: "soon" }, schema)).toMatchObject({ start: "starts", end: null, mode: "month", date: null });
+    expect(readCalendar({ start: "gone", end: "name", mode: "year", date: "soon" }, schema)).toMatchObject({
+      start: "starts",
+      end: null,
+      mode: "month",
+      date: null,
+    });
   });
 });

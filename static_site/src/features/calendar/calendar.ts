@@ -1,7 +1,7 @@
 /** The calendar's layout (its view's config) and the days a mode shows. */
 import type { Column } from "../../shared/api";
-import { emptyGroup, readFilterTree, writeFilterTree, type FilterGroup } from "../grid/filters/filterModel";
-import { addDays, dayToTime, today, type DayRange } from "../viewswitch/dates";
+import { emptyGroup, type FilterGroup, readFilterTree, writeFilterTree } from "../grid/filters/filterModel";
+import { addDays, type DayRange, dayToTime, today } from "../viewswitch/dates";
 import { asObject, DATE_TYPES, dayOr, displayDefault, fieldOf, firstOf, oneOf } from "../viewswitch/viewConfig";
 
 export type CalendarMode = "month" | "week" | "day";
@@ -20,7 +20,13 @@ export interface CalendarLayout {
 
 export function readCalendar(config: unknown, schema: readonly Column[]): CalendarLayout {
   const raw = asObject(config);
-  const start = fieldOf(raw.start, schema, DATE_TYPES) ?? firstOf(schema.filter((column) => column.dataType === "date"), DATE_TYPES) ?? firstOf(schema, DATE_TYPES);
+  const start =
+    fieldOf(raw.start, schema, DATE_TYPES) ??
+    firstOf(
+      schema.filter((column) => column.dataType === "date"),
+      DATE_TYPES,
+    ) ??
+    firstOf(schema, DATE_TYPES);
   return {
     start,
     end: fieldOf(raw.end, schema, DATE_TYPES),
@@ -81,7 +87,20 @@ export function stepDate(mode: CalendarMode, day: string, direction: -1 | 1): st
   return addDays(day, direction * (mode === "week" ? 7 : 1));
 }
 
-const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+const MONTHS = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
+];
 
 /** "December 2026", "30 Nov – 6 Dec 2026", "Sunday 6 December 2026". */
 export function rangeTitle(mode: CalendarMode, day: string): string {

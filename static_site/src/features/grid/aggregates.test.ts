@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import type { Column, FieldType } from "../../shared/api";
-import { aggregatesFor, canGroupBy, footerRequest, formatAggregate, groupFilter, groupRequest, readGroups } from "./aggregates";
+import {
+  aggregatesFor,
+  canGroupBy,
+  footerRequest,
+  formatAggregate,
+  groupFilter,
+  groupRequest,
+  readGroups,
+} from "./aggregates";
 
 function column(name: string, dataType: FieldType): Column {
   return { name, dataType, primary: false, nullable: true, presentation: null, options: null, formula: null };
@@ -60,9 +68,9 @@ describe("groups", () => {
       order: "stage,owner",
       limit: 1000,
     });
-    expect(
-      readGroups([{ stage: "won", owner: null, group_count: 3 }], ["stage", "owner"]),
-    ).toEqual([{ values: ["won", null], count: 3 }]);
+    expect(readGroups([{ stage: "won", owner: null, group_count: 3 }], ["stage", "owner"])).toEqual([
+      { values: ["won", null], count: 3 },
+    ]);
   });
 
   it("filters a group's records by its values, a missing value by IS NULL", () => {

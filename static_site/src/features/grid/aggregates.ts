@@ -107,7 +107,11 @@ export function readGroups(rows: readonly Record<string, unknown>[], groupBy: re
 }
 
 /** The records of one group: the view's filter and an equality (or IS NULL) per group key. */
-export function groupFilter(groupBy: readonly string[], values: readonly unknown[], where: WhereFilter | null): WhereFilter {
+export function groupFilter(
+  groupBy: readonly string[],
+  values: readonly unknown[],
+  where: WhereFilter | null,
+): WhereFilter {
   const keys: WhereFilter[] = groupBy.map((column, index) => {
     const value = values[index] ?? null;
     if (value === null) return { [column]: { isNull: true } };

@@ -17,7 +17,8 @@ describe("isEditable", () => {
   it("never edits keys or values the database sets", () => {
     expect(isEditable(column("text", "id"), "id")).toBe(false);
     expect(isEditable(column("text", "code", { primary: true }), "id")).toBe(false);
-    for (const type of ["auto-number", "auto-date", "formula"] as const) expect(isEditable(column(type), "id")).toBe(false);
+    for (const type of ["auto-number", "auto-date", "formula"] as const)
+      expect(isEditable(column(type), "id")).toBe(false);
   });
 
   it("edits every other type through its own editor", () => {
@@ -30,9 +31,22 @@ describe("isEditable", () => {
 
 describe("toGridCell", () => {
   it("types cells by field type", () => {
-    expect(toGridCell(column("integer"), 42, true)).toMatchObject({ kind: GridCellKind.Number, data: 42, displayData: "42", readonly: false });
-    expect(toGridCell(column("checkbox"), true, false)).toMatchObject({ kind: GridCellKind.Boolean, data: true, readonly: true });
-    expect(toGridCell(column("text"), "Ada", true)).toMatchObject({ kind: GridCellKind.Text, data: "Ada", allowOverlay: true });
+    expect(toGridCell(column("integer"), 42, true)).toMatchObject({
+      kind: GridCellKind.Number,
+      data: 42,
+      displayData: "42",
+      readonly: false,
+    });
+    expect(toGridCell(column("checkbox"), true, false)).toMatchObject({
+      kind: GridCellKind.Boolean,
+      data: true,
+      readonly: true,
+    });
+    expect(toGridCell(column("text"), "Ada", true)).toMatchObject({
+      kind: GridCellKind.Text,
+      data: "Ada",
+      allowOverlay: true,
+    });
     expect(toGridCell(column("date"), "2026-02-28T00:00:00+00:00", false)).toMatchObject({
       kind: GridCellKind.Text,
       data: "28/02/2026",
@@ -67,7 +81,11 @@ describe("editedValue", () => {
     const text = { kind: GridCellKind.Text, data: "", displayData: "", allowOverlay: true } as const;
     expect(editedValue(column("text"), text)).toBeNull();
     expect(editedValue(column("text", "c", { nullable: false }), text)).toBe("");
-    expect(editedValue(column("integer"), { kind: GridCellKind.Number, data: 7, displayData: "7", allowOverlay: true })).toBe(7);
-    expect(editedValue(column("checkbox"), { kind: GridCellKind.Boolean, data: false, allowOverlay: false })).toBe(false);
+    expect(
+      editedValue(column("integer"), { kind: GridCellKind.Number, data: 7, displayData: "7", allowOverlay: true }),
+    ).toBe(7);
+    expect(editedValue(column("checkbox"), { kind: GridCellKind.Boolean, data: false, allowOverlay: false })).toBe(
+      false,
+    );
   });
 });

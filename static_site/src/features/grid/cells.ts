@@ -1,8 +1,8 @@
-import { GridCellKind, type CustomCell, type EditableGridCell, type GridCell } from "@glideapps/glide-data-grid";
+import { type CustomCell, type EditableGridCell, type GridCell, GridCellKind } from "@glideapps/glide-data-grid";
 import type { Column, FieldType, RecordRow } from "../../shared/api";
 import { copyText } from "./editing/coerce";
 import { dateFormatOf, formatDate } from "./editing/dates";
-import { isPoint, referenceAlias, rowLabel, type Field } from "./editing/fields";
+import { type Field, isPoint, referenceAlias, rowLabel } from "./editing/fields";
 import { hasNumberFormat, numberFormatter } from "./numberFormat";
 
 /** Values the database sets: never editable, whatever the key may do. */
@@ -49,7 +49,12 @@ export function withValue(cell: ValueCell, value: unknown): ValueCell {
 export function toGridCell(column: Field, value: unknown, editable: boolean, row?: RecordRow): GridCell {
   const kind = column.dataType === "formula" ? formulaKind(value) : column.dataType;
   if (kind === "checkbox") {
-    return { kind: GridCellKind.Boolean, data: typeof value === "boolean" ? value : null, allowOverlay: false, readonly: !editable };
+    return {
+      kind: GridCellKind.Boolean,
+      data: typeof value === "boolean" ? value : null,
+      allowOverlay: false,
+      readonly: !editable,
+    };
   }
   if ((kind === "integer" || kind === "number" || kind === "auto-number") && !hasNumberFormat(column)) {
     const data = toNumber(value);

@@ -1,4 +1,4 @@
-import { GridColumnIcon, type GridColumn } from "@glideapps/glide-data-grid";
+import { type GridColumn, GridColumnIcon } from "@glideapps/glide-data-grid";
 import type { Column, FieldType } from "../../shared/api";
 
 const ICONS: Partial<Record<FieldType, GridColumnIcon>> = {

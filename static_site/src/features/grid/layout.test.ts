@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
 import type { Column, FieldType } from "../../shared/api";
 import { emptyGroup } from "./filters/filterModel";
-import { defaultLayout, fromViewConfig, moveColumn, setHidden, toViewConfig, visibleColumns, type GridLayout } from "./layout";
+import {
+  defaultLayout,
+  fromViewConfig,
+  type GridLayout,
+  moveColumn,
+  setHidden,
+  toViewConfig,
+  visibleColumns,
+} from "./layout";
 
 function column(name: string, dataType: FieldType = "text"): Column {
   return { name, dataType, primary: false, nullable: true, presentation: null, options: null, formula: null };
@@ -42,7 +50,10 @@ describe("view config", () => {
   });
 
   it("follows the schema: dropped columns go, new ones are appended", () => {
-    const config = { columns: { order: ["gone", "amount", "name"], widths: { gone: 90, amount: 99 }, hidden: ["gone"] }, sort: [{ column: "gone" }] };
+    const config = {
+      columns: { order: ["gone", "amount", "name"], widths: { gone: 90, amount: 99 }, hidden: ["gone"] },
+      sort: [{ column: "gone" }],
+    };
     const layout = fromViewConfig(config, schema);
     expect(layout.order).toEqual(["amount", "name", "id", "stage"]);
     expect(layout.widths).toEqual({ amount: 99 });
@@ -52,11 +63,20 @@ describe("view config", () => {
 
   it("falls back to the default for anything malformed", () => {
     const base = defaultLayout(schema);
-    for (const config of [null, "x", [], { columns: 3, rowHeight: "XXL", frozen: "2", groupBy: ["a", "b"], aggregates: { name: "median" } }]) {
+    for (const config of [
+      null,
+      "x",
+      [],
+      { columns: 3, rowHeight: "XXL", frozen: "2", groupBy: ["a", "b"], aggregates: { name: "median" } },
+    ]) {
       const layout = fromViewConfig(config, schema);
       expect({ ...layout, filter: null }).toEqual({ ...base, filter: null });
     }
-    expect(fromViewConfig({ groupBy: ["id", "name", "amount", "stage"] }, schema).groupBy).toEqual(["id", "name", "amount"]);
+    expect(fromViewConfig({ groupBy: ["id", "name", "amount", "stage"] }, schema).groupBy).toEqual([
+      "id",
+      "name",
+      "amount",
+    ]);
   });
 });
 

@@ -4,7 +4,7 @@
  */
 import type { Column } from "../../shared/api";
 import { AGGREGATE_KINDS, type AggregateKind } from "./aggregates";
-import { emptyGroup, readFilterTree, writeFilterTree, type FilterGroup } from "./filters/filterModel";
+import { emptyGroup, type FilterGroup, readFilterTree, writeFilterTree } from "./filters/filterModel";
 import type { SortSpec } from "./listQuery";
 
 export const ROW_HEIGHTS = { S: 32, M: 56, L: 92, XL: 128 } as const;
@@ -75,12 +75,14 @@ export function fromViewConfig(config: unknown, schema: readonly Column[]): Grid
   const widths: Record<string, number> = {};
   if (isRecord(columns.widths)) {
     for (const [name, width] of Object.entries(columns.widths)) {
-      if (known(name) && typeof width === "number" && Number.isFinite(width)) widths[name] = clamp(Math.round(width), 40, 2000);
+      if (known(name) && typeof width === "number" && Number.isFinite(width))
+        widths[name] = clamp(Math.round(width), 40, 2000);
     }
   }
   const hidden = unique(arrayOf(columns.hidden).filter(known));
   const frozen = typeof columns.frozen === "number" ? clamp(Math.floor(columns.frozen), 0, order.length) : 0;
-  const rowHeight = typeof config.rowHeight === "string" && config.rowHeight in ROW_HEIGHTS ? (config.rowHeight as RowHeight) : "S";
+  const rowHeight =
+    typeof config.rowHeight === "string" && config.rowHeight in ROW_HEIGHTS ? (config.rowHeight as RowHeight) : "S";
   const sort: SortSpec[] = [];
   for (const spec of arrayOf(config.sort)) {
     if (!isRecord(spec) || !known(spec.column) || sort.some(({ column }) => column === spec.column)) continue;
@@ -90,10 +92,21 @@ export function fromViewConfig(config: unknown, schema: readonly Column[]): Grid
   const aggregates: Record<string, AggregateKind> = {};
   if (isRecord(config.aggregates)) {
     for (const [name, kind] of Object.entries(config.aggregates)) {
-      if (known(name) && (AGGREGATE_KINDS as readonly unknown[]).includes(kind)) aggregates[name] = kind as AggregateKind;
+      if (known(name) && (AGGREGATE_KINDS as readonly unknown[]).includes(kind))
+        aggregates[name] = kind as AggregateKind;
     }
   }
-  return { order, widths, hidden, frozen, rowHeight, filter: readFilterTree(config.filter, schema), sort, groupBy, aggregates };
+  return {
+    order,
+    widths,
+    hidden,
+    frozen,
+    rowHeight,
+    filter: readFilterTree(config.filter, schema),
+    sort,
+    groupBy,
+    aggregates,
+  };
 }
 
 /** The visible columns in display order. */

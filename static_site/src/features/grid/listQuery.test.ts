@@ -44,7 +44,12 @@ describe("toListQuery", () => {
 
 describe("sort", () => {
   it("writes several columns in order", () => {
-    expect(sortParam([{ column: "a", direction: "asc" }, { column: "b", direction: "desc" }])).toBe("a:asc,b:desc");
+    expect(
+      sortParam([
+        { column: "a", direction: "asc" },
+        { column: "b", direction: "desc" },
+      ]),
+    ).toBe("a:asc,b:desc");
   });
 
   it("cycles a header click through ascending, descending and none", () => {

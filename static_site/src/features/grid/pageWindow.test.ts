@@ -33,11 +33,22 @@ describe("rowCountFrom", () => {
 
   it("takes the end from a short page, the smallest when an estimate overshot", () => {
     expect(rowCountFrom(12, [{ page: 0, rows: 12 }])).toBe(12);
-    expect(rowCountFrom(1_200, [{ page: 0, rows: 100 }, { page: 11, rows: 0 }, { page: 9, rows: 50 }])).toBe(950);
+    expect(
+      rowCountFrom(1_200, [
+        { page: 0, rows: 100 },
+        { page: 11, rows: 0 },
+        { page: 9, rows: 50 },
+      ]),
+    ).toBe(950);
   });
 
   it("grows past an estimate that was too low", () => {
-    expect(rowCountFrom(900, [{ page: 0, rows: 100 }, { page: 9, rows: 100 }])).toBe(1_000);
+    expect(
+      rowCountFrom(900, [
+        { page: 0, rows: 100 },
+        { page: 9, rows: 100 },
+      ]),
+    ).toBe(1_000);
   });
 
   it("is zero before anything is known", () => {

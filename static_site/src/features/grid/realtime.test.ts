@@ -14,7 +14,12 @@ const update = JSON.stringify({
 
 describe("parseChange", () => {
   it("reads the SSE payload, and the WebSocket frame around it", () => {
-    expect(parseChange(update)).toEqual({ action: "update", table: "people", row: { id: 7, name: "Ada" }, key: { id: 7 } });
+    expect(parseChange(update)).toEqual({
+      action: "update",
+      table: "people",
+      row: { id: 7, name: "Ada" },
+      key: { id: 7 },
+    });
     const frame = JSON.stringify({ id: "c1", data: { event: "db_change", payload: JSON.parse(update) } });
     expect(parseChange(frame)?.row).toEqual({ id: 7, name: "Ada" });
   });
@@ -37,7 +42,13 @@ describe("parseChange", () => {
 
 describe("planChange", () => {
   const pages = [
-    { queryKey: ["rows", "people", "v", 0], rows: [{ id: 1, name: "Bo" }, { id: 7, name: "Al", note: "kept" }] },
+    {
+      queryKey: ["rows", "people", "v", 0],
+      rows: [
+        { id: 1, name: "Bo" },
+        { id: 7, name: "Al", note: "kept" },
+      ],
+    },
     { queryKey: ["rows", "people", "w", 0], rows: [{ id: "7", name: "Al" }] },
     { queryKey: ["rows", "people", "v", 1], rows: [{ id: 8, name: "Cy" }] },
   ];
@@ -66,6 +77,8 @@ describe("planChange", () => {
 
 describe("realtimeUrl", () => {
   it("puts the table and the key in the query (EventSource sends no headers)", () => {
-    expect(realtimeUrl("http://127.0.0.1:3991", "deal s", "ak_1")).toBe("http://127.0.0.1:3991/realtime?table=deal+s&apiKey=ak_1");
+    expect(realtimeUrl("http://127.0.0.1:3991", "deal s", "ak_1")).toBe(
+      "http://127.0.0.1:3991/realtime?table=deal+s&apiKey=ak_1",
+    );
   });
 });

@@ -21,10 +21,16 @@ export function parseChange(data: string): ChangeEvent | null {
     return null;
   }
   if (!isRecord(body)) return null;
-  const inner = isRecord(body.data) && isRecord(body.data.payload) ? body.data.payload : isRecord(body.payload) ? body.payload : body;
+  const inner =
+    isRecord(body.data) && isRecord(body.data.payload)
+      ? body.data.payload
+      : isRecord(body.payload)
+        ? body.payload
+        : body;
   const action = inner.action ?? inner.tag;
   if (action !== "insert" && action !== "update" && action !== "delete") return null;
-  const table = typeof inner.table === "string" ? inner.table : isRecord(inner.relation) ? inner.relation.name : undefined;
+  const table =
+    typeof inner.table === "string" ? inner.table : isRecord(inner.relation) ? inner.relation.name : undefined;
   if (typeof table !== "string") return null;
   return {
     action,
@@ -56,7 +62,11 @@ export interface CacheEffect<K> {
   refetch: true;
 }
 
-export function planChange<K>(change: ChangeEvent, pages: readonly CachedPage<K>[], primaryKey: string): CacheEffect<K> {
+export function planChange<K>(
+  change: ChangeEvent,
+  pages: readonly CachedPage<K>[],
+  primaryKey: string,
+): CacheEffect<K> {
   const patches: RowPatch<K>[] = [];
   const id = change.key?.[primaryKey] ?? change.row?.[primaryKey];
   if (change.action === "update" && change.row !== null && id !== undefined) {

@@ -46,7 +46,9 @@ describe("API key form → body", () => {
   it("refuses what the API would", () => {
     expect(keyFormBody({ ...EMPTY_KEY_FORM, name: " " }, now)).toEqual({ error: "Name is required" });
     const noScope = { rest: false, realtime: false, mcp: false, agent: false };
-    expect(keyFormBody({ ...EMPTY_KEY_FORM, name: "k", scopes: noScope }, now)).toEqual({ error: "Choose at least one scope" });
+    expect(keyFormBody({ ...EMPTY_KEY_FORM, name: "k", scopes: noScope }, now)).toEqual({
+      error: "Choose at least one scope",
+    });
     expect(keyFormBody({ ...EMPTY_KEY_FORM, name: "k", rateLimit: "1.5" }, now)).toHaveProperty("error");
     expect(keyFormBody({ ...EMPTY_KEY_FORM, name: "k", expiresOn: "2030-01-09" }, now)).toEqual({
       error: "Expiry must be in the future",

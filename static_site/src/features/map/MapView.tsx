@@ -1,17 +1,27 @@
 import "leaflet/dist/leaflet.css";
 import L from "leaflet";
 import { useEffect, useMemo, useRef, useState } from "react";
-import { useApi, type RecordRow, type RowsPage, type TableDocument } from "../../shared/api";
+import { type RecordRow, type RowsPage, type TableDocument, useApi } from "../../shared/api";
 import { studioConfig } from "../../shared/session/studioSession";
 import { ErrorMessage } from "../../shared/ui/ErrorMessage";
-import { toWhereFilter } from "../grid/filters/filterModel";
 import { isPoint } from "../grid/editing/fields";
-import { FieldSelect, ViewFilter, ViewToolbar } from "../viewswitch/components/ViewControls";
+import { toWhereFilter } from "../grid/filters/filterModel";
 import { labelOf, RecordEditor } from "../viewswitch/components/RecordEditor";
+import { FieldSelect, ViewFilter, ViewToolbar } from "../viewswitch/components/ViewControls";
 import { useViewLayout, viewMenuProps } from "../viewswitch/useViewLayout";
-import { POINT_TYPES } from "../viewswitch/viewConfig";
 import { useLiveRefetch, useViewRecords, useViewWrites, VIEW_LIMIT } from "../viewswitch/useViewRecords";
-import { boundsFilter, clusterMarkers, DEFAULT_CENTER, DEFAULT_ZOOM, mapCodec, OSM_TILES, pointPatch, pointsBounds, type Bounds } from "./mapLogic";
+import { POINT_TYPES } from "../viewswitch/viewConfig";
+import {
+  type Bounds,
+  boundsFilter,
+  clusterMarkers,
+  DEFAULT_CENTER,
+  DEFAULT_ZOOM,
+  mapCodec,
+  OSM_TILES,
+  pointPatch,
+  pointsBounds,
+} from "./mapLogic";
 
 const MOVE_SETTLE_MS = 300;
 const OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors';
@@ -44,16 +54,25 @@ export function MapView({ table }: { table: TableDocument }) {
   latest.current = { setLayout, writes, layout, rows: records.data?.rows ?? [] };
 
   // The map itself: made once the saved layout is known, at its centre and zoom.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: made once; the layout it opens at is read then, later moves are the map's own
   useEffect(() => {
     if (!saved.ready || frame.current === null || map.current !== null) return;
-    const created = L.map(frame.current, { center: [layout.center.lat, layout.center.lng], zoom: layout.zoom, worldCopyJump: true, keyboard: true });
+    const created = L.map(frame.current, {
+      center: [layout.center.lat, layout.center.lng],
+      zoom: layout.zoom,
+      worldCopyJump: true,
+      keyboard: true,
+    });
     map.current = created;
     markers.current = L.layerGroup().addTo(created);
     let loaded = 0;
     let failed = 0;
     void studioConfig().then((config) => {
       if (map.current !== created) return;
-      const tiles = L.tileLayer(config.mapTilesUrl ?? OSM_TILES, { maxZoom: 19, attribution: config.mapTilesUrl === undefined ? OSM_ATTRIBUTION : "" });
+      const tiles = L.tileLayer(config.mapTilesUrl ?? OSM_TILES, {
+        maxZoom: 19,
+        attribution: config.mapTilesUrl === undefined ? OSM_ATTRIBUTION : "",
+      });
       tiles.on("tileload", () => {
         loaded += 1;
         setTilesFailed(false);
@@ -73,7 +92,11 @@ export function MapView({ table }: { table: TableDocument }) {
         const center = created.getCenter();
         const zoom = created.getZoom();
         const previous = latest.current.layout;
-        if (Math.abs(previous.center.lat - center.lat) > 1e-6 || Math.abs(previous.center.lng - center.lng) > 1e-6 || previous.zoom !== zoom) {
+        if (
+          Math.abs(previous.center.lat - center.lat) > 1e-6 ||
+          Math.abs(previous.center.lng - center.lng) > 1e-6 ||
+          previous.zoom !== zoom
+        ) {
           latest.current.setLayout((current) => ({ ...current, center: { lat: center.lat, lng: center.lng }, zoom }));
         }
         setViewport((count) => count + 1);
@@ -132,24 +155,34 @@ export function MapView({ table }: { table: TableDocument }) {
 
   // A map never moved in this view (at the world's default) opens on its records' area.
   const fitted = useRef(false);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: checked once the map, the layout and the records' bounds are there; the layout it reads is the saved one
   useEffect(() => {
     if (map.current === null || layout.point === null || fitted.current) return;
     fitted.current = true;
-    const atDefault = layout.zoom === DEFAULT_ZOOM && layout.center.lat === DEFAULT_CENTER.lat && layout.center.lng === DEFAULT_CENTER.lng;
+    const atDefault =
+      layout.zoom === DEFAULT_ZOOM &&
+      layout.center.lat === DEFAULT_CENTER.lat &&
+      layout.center.lng === DEFAULT_CENTER.lng;
     if (atDefault) void fitToRecords();
   }, [saved.ready, layout.point, bounds !== null]);
 
   // Another saved view of this kind opened: go to its place.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only another view moves the map; its own moves are saved into the layout, not followed
   useEffect(() => {
     const current = map.current;
     if (current === null) return;
     const center = current.getCenter();
-    if (Math.abs(center.lat - layout.center.lat) > 1e-6 || Math.abs(center.lng - layout.center.lng) > 1e-6 || current.getZoom() !== layout.zoom) {
+    if (
+      Math.abs(center.lat - layout.center.lat) > 1e-6 ||
+      Math.abs(center.lng - layout.center.lng) > 1e-6 ||
+      current.getZoom() !== layout.zoom
+    ) {
       current.setView([layout.center.lat, layout.center.lng], layout.zoom);
     }
   }, [saved.current?.id]);
 
   // The markers, clustered where they crowd.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: viewport counts the map's moves and zooms: clusters are made in the map's pixels
   useEffect(() => {
     const current = map.current;
     const group = markers.current;
@@ -185,19 +218,30 @@ export function MapView({ table }: { table: TableDocument }) {
         element?.setAttribute("role", "button");
         element?.setAttribute("aria-label", label);
         element?.addEventListener("keydown", (event) => {
-          if (event.key === "Enter" || event.key === " ") (event.preventDefault(), setEditing(row));
+          if (event.key === "Enter" || event.key === " ") {
+            event.preventDefault();
+            setEditing(row);
+          }
         });
       } else {
         const where = current.layerPointToLatLng([cluster.x, cluster.y]);
         const size = cluster.items.length < 10 ? 28 : cluster.items.length < 100 ? 34 : 40;
         const label = `${cluster.items.length} records`;
         const marker = L.marker(where, {
-          icon: L.divIcon({ className: "map-marker map-cluster", iconSize: [size, size], html: String(cluster.items.length) }),
+          icon: L.divIcon({
+            className: "map-marker map-cluster",
+            iconSize: [size, size],
+            html: String(cluster.items.length),
+          }),
           keyboard: true,
           title: label,
         });
         const points = cluster.items.map((row) => row[point] as { x: number; y: number });
-        marker.on("click", () => current.fitBounds(L.latLngBounds(points.map((value) => [value.y, value.x] as [number, number])).pad(0.3), { maxZoom: current.getZoom() + 3 }));
+        marker.on("click", () =>
+          current.fitBounds(L.latLngBounds(points.map((value) => [value.y, value.x] as [number, number])).pad(0.3), {
+            maxZoom: current.getZoom() + 3,
+          }),
+        );
         marker.addTo(group);
         const element = marker.getElement();
         element?.setAttribute("role", "button");
@@ -219,14 +263,28 @@ export function MapView({ table }: { table: TableDocument }) {
         live={live}
         truncated={records.data?.truncated ?? false}
       >
-        <FieldSelect label="Geo-point field" schema={table.schema} types={POINT_TYPES} value={layout.point} onChange={(point) => patch({ point })} />
-        <FieldSelect label="Display field" schema={table.schema} types={null} value={layout.display} onChange={(display) => patch({ display })} />
+        <FieldSelect
+          label="Geo-point field"
+          schema={table.schema}
+          types={POINT_TYPES}
+          value={layout.point}
+          onChange={(point) => patch({ point })}
+        />
+        <FieldSelect
+          label="Display field"
+          schema={table.schema}
+          types={null}
+          value={layout.display}
+          onChange={(display) => patch({ display })}
+        />
         <ViewFilter schema={table.schema} filter={layout.filter} onChange={(filter) => patch({ filter })} />
         <button type="button" onClick={() => void fitToRecords()} disabled={layout.point === null || fitting}>
           Fit to records
         </button>
         <span className="muted small" role="status" aria-label="Records on the map">
-          {records.isFetching ? "Loading…" : `${count.toLocaleString("en")} ${count === 1 ? "record" : "records"} in view`}
+          {records.isFetching
+            ? "Loading…"
+            : `${count.toLocaleString("en")} ${count === 1 ? "record" : "records"} in view`}
         </span>
       </ViewToolbar>
       <ErrorMessage error={saved.viewsError} />
@@ -246,7 +304,9 @@ export function MapView({ table }: { table: TableDocument }) {
           </div>
         </div>
       )}
-      {editing !== null && <RecordEditor table={table} row={editing} writes={writes} onClose={() => setEditing(null)} />}
+      {editing !== null && (
+        <RecordEditor table={table} row={editing} writes={writes} onClose={() => setEditing(null)} />
+      )}
     </section>
   );
 }

@@ -1,6 +1,6 @@
 /** The map's layout (its view's config), the server filter of the visible area, and marker clustering. */
 import type { Column } from "../../shared/api";
-import { readFilterTree, writeFilterTree, type FilterGroup } from "../grid/filters/filterModel";
+import { type FilterGroup, readFilterTree, writeFilterTree } from "../grid/filters/filterModel";
 import type { WhereFilter } from "../grid/listQuery";
 import { asObject, displayDefault, fieldOf, finiteOr, firstOf, POINT_TYPES } from "../viewswitch/viewConfig";
 
@@ -60,7 +60,9 @@ export interface Bounds {
 export function boundsFilter(column: string, bounds: Bounds, own: WhereFilter | null = null): WhereFilter {
   const south = Math.max(-90, bounds.south);
   const north = Math.min(90, bounds.north);
-  const box = (minX: number, maxX: number): WhereFilter => ({ [column]: { withinBox: { minX: fix(minX), minY: fix(south), maxX: fix(maxX), maxY: fix(north) } } });
+  const box = (minX: number, maxX: number): WhereFilter => ({
+    [column]: { withinBox: { minX: fix(minX), minY: fix(south), maxX: fix(maxX), maxY: fix(north) } },
+  });
   let area: WhereFilter;
   if (bounds.east - bounds.west >= 360) area = box(-180, 180);
   else {

@@ -1,8 +1,18 @@
 import { useQuery } from "@tanstack/react-query";
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent, type WheelEvent } from "react";
-import { queryKeys, useApi, type TableDocument } from "../../shared/api";
+import {
+  type KeyboardEvent,
+  type PointerEvent,
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type WheelEvent,
+} from "react";
+import { queryKeys, type TableDocument, useApi } from "../../shared/api";
 import { ErrorMessage } from "../../shared/ui/ErrorMessage";
-import { ERD_METRICS, fitTransform, layoutErd, type ErdNode, type ErdTableInput, type NameMode } from "./erd";
+import { ERD_METRICS, type ErdNode, type ErdTableInput, fitTransform, layoutErd, type NameMode } from "./erd";
 
 interface Transform {
   scale: number;
@@ -27,6 +37,11 @@ function useTablesWithSchema() {
   });
 }
 
+function sizeOf(element: HTMLElement | null) {
+  const box = element?.getBoundingClientRect();
+  return { width: box?.width ?? 0, height: box?.height ?? 0 };
+}
+
 /** The relations diagram (ERD): every table, its columns and an edge per reference; click a table to open it. */
 export function RelationsPage({ onOpenTable }: { onOpenTable: (table: string) => void }) {
   const tables = useTablesWithSchema();
@@ -37,11 +52,7 @@ export function RelationsPage({ onOpenTable }: { onOpenTable: (table: string) =>
   const [hovered, setHovered] = useState<string | null>(null);
   const drag = useRef<{ pointer: number; x: number; y: number } | null>(null);
 
-  const viewportSize = () => {
-    const box = viewport.current?.getBoundingClientRect();
-    return { width: box?.width ?? 0, height: box?.height ?? 0 };
-  };
-  const fit = useCallback(() => setTransform(fitTransform(layout, viewportSize())), [layout]);
+  const fit = useCallback(() => setTransform(fitTransform(layout, sizeOf(viewport.current))), [layout]);
   // Fit once the tables are in, and again after the names switch (it changes the boxes' widths).
   useLayoutEffect(() => {
     if (transform === null && tables.data !== undefined) fit();
@@ -50,7 +61,7 @@ export function RelationsPage({ onOpenTable }: { onOpenTable: (table: string) =>
   const zoomBy = (factor: number, at?: { x: number; y: number }) =>
     setTransform((current) => {
       const base = current ?? { scale: 1, x: 0, y: 0 };
-      const size = viewportSize();
+      const size = sizeOf(viewport.current);
       const point = at ?? { x: size.width / 2, y: size.height / 2 };
       const scale = clampScale(base.scale * factor);
       const ratio = scale / base.scale;
@@ -58,6 +69,7 @@ export function RelationsPage({ onOpenTable }: { onOpenTable: (table: string) =>
     });
 
   // Wheel zoom must be able to prevent the page's scroll: a non-passive listener.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the viewport is rendered once the tables are in
   useEffect(() => {
     const element = viewport.current;
     if (!element) return;
@@ -89,7 +101,8 @@ export function RelationsPage({ onOpenTable }: { onOpenTable: (table: string) =>
   };
 
   const view = transform ?? { scale: 1, x: 0, y: 0 };
-  const related = (edgeFrom: string, edgeTo: string) => hovered !== null && (edgeFrom === hovered || edgeTo === hovered);
+  const related = (edgeFrom: string, edgeTo: string) =>
+    hovered !== null && (edgeFrom === hovered || edgeTo === hovered);
 
   return (
     <section className="relations-page" aria-label="Relations">
@@ -108,7 +121,12 @@ export function RelationsPage({ onOpenTable }: { onOpenTable: (table: string) =>
           {Math.round(view.scale * 100)}%
         </span>
         <label className="switch">
-          <input type="checkbox" role="switch" checked={mode === "ui"} onChange={(event) => {
+          <input
+            type="checkbox"
+            role="switch"
+            checked={mode === "ui"}
+            aria-checked={mode === "ui"}
+            onChange={(event) => {
               setMode(event.target.checked ? "ui" : "technical");
               setTransform(null); // names change the boxes' widths: fit again
             }}
@@ -137,13 +155,27 @@ export function RelationsPage({ onOpenTable }: { onOpenTable: (table: string) =>
         >
           <svg className="relations-diagram" role="group" aria-label="Relations diagram" width="100%" height="100%">
             <defs>
-              <marker id="erd-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse">
+              <marker
+                id="erd-arrow"
+                viewBox="0 0 10 10"
+                refX="9"
+                refY="5"
+                markerWidth="8"
+                markerHeight="8"
+                orient="auto-start-reverse"
+              >
                 <path d="M 0 0 L 10 5 L 0 10 z" className="erd-arrow" />
               </marker>
             </defs>
             <g transform={`translate(${view.x} ${view.y}) scale(${view.scale})`}>
               {layout.edges.map((edge) => (
-                <g key={edge.id} className={`erd-edge${related(edge.fromTable, edge.toTable) ? " highlighted" : ""}`} role="img" aria-label={edge.title}>
+                // biome-ignore lint/a11y/noInteractiveElementToNoninteractiveRole: an edge is a picture named by its title; an SVG group is not interactive
+                <g
+                  key={edge.id}
+                  className={`erd-edge${related(edge.fromTable, edge.toTable) ? " highlighted" : ""}`}
+                  role="img"
+                  aria-label={edge.title}
+                >
                   <title>{edge.title}</title>
                   <path d={edge.path} className="erd-edge-hit" />
                   <path d={edge.path} className="erd-edge-line" markerEnd="url(#erd-arrow)" />
@@ -166,7 +198,17 @@ export function RelationsPage({ onOpenTable }: { onOpenTable: (table: string) =>
   );
 }
 
-function TableNode({ node, onOpen, onHover, dimmed }: { node: ErdNode; onOpen: () => void; onHover: (on: boolean) => void; dimmed: boolean }) {
+function TableNode({
+  node,
+  onOpen,
+  onHover,
+  dimmed,
+}: {
+  node: ErdNode;
+  onOpen: () => void;
+  onHover: (on: boolean) => void;
+  dimmed: boolean;
+}) {
   const m = ERD_METRICS;
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.key === "Enter" || event.key === " ") {
@@ -194,7 +236,10 @@ function TableNode({ node, onOpen, onHover, dimmed }: { node: ErdNode; onOpen: (
     >
       <title>{node.label === node.table ? `Open ${node.table}` : `Open ${node.label} (${node.table})`}</title>
       <rect className="erd-node-box" width={node.width} height={node.height} rx={6} />
-      <path className="erd-node-header" d={`M 0 ${m.headerHeight} V 6 a 6 6 0 0 1 6 -6 H ${node.width - 6} a 6 6 0 0 1 6 6 V ${m.headerHeight} Z`} />
+      <path
+        className="erd-node-header"
+        d={`M 0 ${m.headerHeight} V 6 a 6 6 0 0 1 6 -6 H ${node.width - 6} a 6 6 0 0 1 6 6 V ${m.headerHeight} Z`}
+      />
       <text className="erd-node-title" x={m.padding} y={m.headerHeight / 2} dominantBaseline="central">
         {clip(node.label, node.width - 2 * m.padding)}
       </text>
@@ -202,13 +247,22 @@ function TableNode({ node, onOpen, onHover, dimmed }: { node: ErdNode; onOpen: (
         const y = m.headerHeight + index * m.rowHeight + m.rowHeight / 2;
         const typeRoom = column.dataType.length * m.charWidth * 0.9;
         return (
-          <g key={column.name} className={`erd-column${column.references ? " reference" : ""}${column.primary ? " primary" : ""}`}>
-            {column.primary && <circle className="erd-key" cx={m.padding + 3} cy={y} r={3.5} aria-hidden="true" />}
-            {column.references && <path className="erd-ref" d={`M ${m.padding - 1} ${y} h 7 m -3 -3 l 3 3 l -3 3`} aria-hidden="true" />}
+          <g
+            key={column.name}
+            className={`erd-column${column.references ? " reference" : ""}${column.primary ? " primary" : ""}`}
+          >
+            {column.primary && <circle className="erd-key" cx={m.padding + 3} cy={y} r={3.5} />}
+            {column.references && <path className="erd-ref" d={`M ${m.padding - 1} ${y} h 7 m -3 -3 l 3 3 l -3 3`} />}
             <text x={m.padding + 12} y={y} dominantBaseline="central" className="erd-column-name">
               {clip(column.label, node.width - 3 * m.padding - typeRoom - 12)}
             </text>
-            <text x={node.width - m.padding} y={y} dominantBaseline="central" textAnchor="end" className="erd-column-type">
+            <text
+              x={node.width - m.padding}
+              y={y}
+              dominantBaseline="central"
+              textAnchor="end"
+              className="erd-column-type"
+            >
               {column.dataType}
             </text>
           </g>

@@ -72,14 +72,21 @@ export const ERD_METRICS = {
 };
 
 /** A table's or column's name as shown: its UI name when asked for and set, else its technical name. */
-export function shownName(name: string, presentation: { uiName?: string | null } | null | undefined, mode: NameMode): string {
+export function shownName(
+  name: string,
+  presentation: { uiName?: string | null } | null | undefined,
+  mode: NameMode,
+): string {
   const uiName = presentation?.uiName?.trim();
   return mode === "ui" && uiName ? uiName : name;
 }
 
 function nodeWidth(label: string, columns: ErdColumn[]): number {
   const m = ERD_METRICS;
-  const longest = Math.max(label.length + 2, ...columns.map((column) => column.label.length + column.dataType.length + 4));
+  const longest = Math.max(
+    label.length + 2,
+    ...columns.map((column) => column.label.length + column.dataType.length + 4),
+  );
   return Math.min(m.maxWidth, Math.max(m.minWidth, Math.ceil(longest * m.charWidth + 2 * m.padding)));
 }
 
@@ -146,7 +153,7 @@ export function layoutErd(tables: ErdTableInput[], mode: NameMode): ErdLayout {
   const isolated: ErdNode[] = [];
   for (const node of nodes) {
     node.layer = layers.get(node.table) ?? 0;
-    if (linked.has(node.table)) (columnsOf[node.layer] ??= []).push(node);
+    if (linked.has(node.table)) columnsOf[node.layer] = [...(columnsOf[node.layer] ?? []), node];
     else isolated.push(node);
   }
 
@@ -163,18 +170,26 @@ export function layoutErd(tables: ErdTableInput[], mode: NameMode): ErdLayout {
     for (let index = 0; index < columnsOf.length; index++) {
       const layer = columnsOf[index] ?? [];
       const score = (node: ErdNode) => {
-        const placed = (neighbours.get(node.table) ?? []).map((name) => rank.get(name)).filter((value) => value !== undefined);
-        return placed.length === 0 ? Number.POSITIVE_INFINITY : placed.reduce((sum, value) => sum + value, 0) / placed.length;
+        const placed = (neighbours.get(node.table) ?? [])
+          .map((name) => rank.get(name))
+          .filter((value) => value !== undefined);
+        return placed.length === 0
+          ? Number.POSITIVE_INFINITY
+          : placed.reduce((sum, value) => sum + value, 0) / placed.length;
       };
       const scored = layer.map((node) => ({ node, score: sweep === 0 && index === 0 ? 0 : score(node) }));
       scored.sort((a, b) => a.score - b.score || a.node.table.localeCompare(b.node.table));
       columnsOf[index] = scored.map((entry) => entry.node);
-      columnsOf[index]?.forEach((node, position) => rank.set(node.table, position / Math.max(1, layer.length - 1)));
+      for (const [position, { node }] of scored.entries())
+        rank.set(node.table, position / Math.max(1, layer.length - 1));
     }
   }
 
   // Place: layers left to right, nodes stacked top to bottom, each layer centred vertically.
-  const layerHeights = columnsOf.map((layer) => (layer ?? []).reduce((sum, node) => sum + node.height, 0) + m.nodeGap * Math.max(0, (layer ?? []).length - 1));
+  const layerHeights = columnsOf.map(
+    (layer) =>
+      (layer ?? []).reduce((sum, node) => sum + node.height, 0) + m.nodeGap * Math.max(0, (layer ?? []).length - 1),
+  );
   const tallest = Math.max(0, ...layerHeights);
   let x = m.margin;
   columnsOf.forEach((layer, index) => {
@@ -189,7 +204,10 @@ export function layoutErd(tables: ErdTableInput[], mode: NameMode): ErdLayout {
     x += layerWidth + m.layerGap;
   });
 
-  const graphBottom = Math.max(0, ...nodes.filter((node) => linked.has(node.table)).map((node) => node.y + node.height));
+  const graphBottom = Math.max(
+    0,
+    ...nodes.filter((node) => linked.has(node.table)).map((node) => node.y + node.height),
+  );
   const rowWidth = Math.max(x - m.layerGap, 1100);
   let rowX = m.margin;
   let rowY = graphBottom > 0 ? graphBottom + m.layerGap / 2 : m.margin;
@@ -207,7 +225,10 @@ export function layoutErd(tables: ErdTableInput[], mode: NameMode): ErdLayout {
   }
 
   const columnY = (node: ErdNode, column: string) => {
-    const index = Math.max(0, node.columns.findIndex((candidate) => candidate.name === column));
+    const index = Math.max(
+      0,
+      node.columns.findIndex((candidate) => candidate.name === column),
+    );
     return node.y + m.headerHeight + index * m.rowHeight + m.rowHeight / 2;
   };
   const edges: ErdEdge[] = [];
@@ -265,7 +286,8 @@ export function overlaps(a: ErdNode, b: ErdNode): boolean {
 
 /** The scale and offset that fit the diagram into a viewport, never magnifying beyond 1. */
 export function fitTransform(layout: { width: number; height: number }, viewport: { width: number; height: number }) {
-  if (layout.width <= 0 || layout.height <= 0 || viewport.width <= 0 || viewport.height <= 0) return { scale: 1, x: 0, y: 0 };
+  if (layout.width <= 0 || layout.height <= 0 || viewport.width <= 0 || viewport.height <= 0)
+    return { scale: 1, x: 0, y: 0 };
   const scale = Math.min(1, viewport.width / layout.width, viewport.height / layout.height);
   return { scale, x: (viewport.width - layout.width * scale) / 2, y: (viewport.height - layout.height * scale) / 2 };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { columnFormFrom, columnFormToDefinition, EMPTY_COLUMN_FORM, withDataType, type ColumnForm } from "./columnForm";
+import { type ColumnForm, columnFormFrom, columnFormToDefinition, EMPTY_COLUMN_FORM, withDataType } from "./columnForm";
 import { applyCompletion, completeFormula, sqlWord } from "./formulaCompletion";
 import type { ColumnDocument } from "./types";
 
@@ -14,7 +14,16 @@ const definition = (changes: Partial<ColumnForm>) => {
 describe("column editor → ColumnDefinition", () => {
   it("text: lengths, UI name, comment, default", () => {
     expect(
-      definition({ name: "title", uiName: " Title ", comment: "shown", minLength: "2", maxLength: "80", defaultValue: "x", nullable: false, unique: true }),
+      definition({
+        name: "title",
+        uiName: " Title ",
+        comment: "shown",
+        minLength: "2",
+        maxLength: "80",
+        defaultValue: "x",
+        nullable: false,
+        unique: true,
+      }),
     ).toEqual({
       name: "title",
       dataType: "text",
@@ -40,14 +49,23 @@ describe("column editor → ColumnDefinition", () => {
 
   it("number: range, currency format, numeric default", () => {
     expect(
-      definition({ dataType: "number", minValue: "0", maxValue: "99.5", numberFormat: "currency", currency: "EUR", defaultValue: "1.5" }),
+      definition({
+        dataType: "number",
+        minValue: "0",
+        maxValue: "99.5",
+        numberFormat: "currency",
+        currency: "EUR",
+        defaultValue: "1.5",
+      }),
     ).toMatchObject({
       dataType: "number",
       defaultValue: 1.5,
       validation: { minValue: 0, maxValue: 99.5 },
       presentation: { uiName: null, format: { numberFormat: "currency", currency: "EUR" } },
     });
-    expect(columnFormToDefinition(form({ dataType: "integer", defaultValue: "1.5" })).errors.defaultValue).toMatch(/whole/);
+    expect(columnFormToDefinition(form({ dataType: "integer", defaultValue: "1.5" })).errors.defaultValue).toMatch(
+      /whole/,
+    );
   });
 
   it("select and multi-select: options, default among them", () => {
@@ -62,7 +80,9 @@ describe("column editor → ColumnDefinition", () => {
     });
     expect(columnFormToDefinition(form({ dataType: "select" })).errors.options).toBe("Add at least one option");
     expect(columnFormToDefinition(form({ dataType: "select", options: ["a", "a"] })).errors.options).toBeDefined();
-    expect(columnFormToDefinition(form({ dataType: "select", options: ["a"], defaultValue: "z" })).errors.defaultValue).toBeDefined();
+    expect(
+      columnFormToDefinition(form({ dataType: "select", options: ["a"], defaultValue: "z" })).errors.defaultValue,
+    ).toBeDefined();
   });
 
   it("reference: target, actions, display column, never a default", () => {
@@ -78,7 +98,12 @@ describe("column editor → ColumnDefinition", () => {
       }),
     ).toMatchObject({
       defaultValue: null,
-      foreignKey: { table: "people", column: { name: "id", type: "int8" }, onUpdate: "NO ACTION", onDelete: "SET NULL" },
+      foreignKey: {
+        table: "people",
+        column: { name: "id", type: "int8" },
+        onUpdate: "NO ACTION",
+        onDelete: "SET NULL",
+      },
       presentation: { uiName: null, format: { displayColumn: "name" } },
     });
     expect(columnFormToDefinition(form({ dataType: "reference" })).errors.referenceTable).toBeDefined();
@@ -105,17 +130,30 @@ describe("column editor → ColumnDefinition", () => {
 
   it("attachment: files, size in MB → bytes, MIME types", () => {
     expect(
-      definition({ dataType: "attachment", maxFiles: "3", maxFileSizeMb: "2", allowedMimeTypes: "image/*, Application/PDF" }),
+      definition({
+        dataType: "attachment",
+        maxFiles: "3",
+        maxFileSizeMb: "2",
+        allowedMimeTypes: "image/*, Application/PDF",
+      }),
     ).toMatchObject({
       validation: { maxFiles: 3, maxFileSize: 2 * 1024 * 1024, allowedMimeTypes: ["image/*", "application/pdf"] },
       defaultValue: null,
     });
-    expect(columnFormToDefinition(form({ dataType: "attachment", allowedMimeTypes: "png" })).errors.allowedMimeTypes).toBeDefined();
+    expect(
+      columnFormToDefinition(form({ dataType: "attachment", allowedMimeTypes: "png" })).errors.allowedMimeTypes,
+    ).toBeDefined();
   });
 
   it("date, email, json, checkbox, geo-point", () => {
     expect(
-      definition({ dataType: "date", minDate: "2030-01-01T10:00", dateFormat: "DD/MM/YYYY", showTime: true, defaultValue: "2030-02-01T09:30" }),
+      definition({
+        dataType: "date",
+        minDate: "2030-01-01T10:00",
+        dateFormat: "DD/MM/YYYY",
+        showTime: true,
+        defaultValue: "2030-02-01T09:30",
+      }),
     ).toMatchObject({
       validation: { minDate: "2030-01-01 10:00" },
       presentation: { format: { dateFormat: "DD/MM/YYYY", showTime: true } },
@@ -188,6 +226,9 @@ describe("formula completion", () => {
   it("inserts the word, quoting columns that need it, with the caret after it", () => {
     expect(sqlWord("Place", columns)).toBe('"Place"');
     expect(sqlWord("round", columns)).toBe("round(");
-    expect(applyCompletion("price * q + 1", { start: 8 }, 9, "quantity")).toEqual({ text: "price * quantity + 1", caret: 16 });
+    expect(applyCompletion("price * q + 1", { start: 8 }, 9, "quantity")).toEqual({
+      text: "price * quantity + 1",
+      caret: 16,
+    });
   });
 });

@@ -135,14 +135,18 @@ const splitList = (text: string) =>
     .filter((item) => item !== "");
 
 /** The form turned into the JSON the API takes, or the errors that keep it from being one. */
-export function columnFormToDefinition(form: ColumnForm): { definition: ColumnDefinition | null; errors: ColumnFormErrors } {
+export function columnFormToDefinition(form: ColumnForm): {
+  definition: ColumnDefinition | null;
+  errors: ColumnFormErrors;
+} {
   const errors: ColumnFormErrors = {};
   const fail = (key: keyof ColumnForm, message: string) => {
     errors[key] ??= message;
   };
   const name = form.name.trim();
   if (name === "") fail("name", "Name is required");
-  else if (!IDENTIFIER.test(name)) fail("name", "Name must be 1-63 characters: a letter or _ first, then letters, digits or _");
+  else if (!IDENTIFIER.test(name))
+    fail("name", "Name must be 1-63 characters: a letter or _ first, then letters, digits or _");
 
   const number = (key: keyof ColumnForm, label: string, { integer = false, min = -Infinity } = {}) => {
     const text = String(form[key]).trim();
@@ -272,7 +276,10 @@ function parseDefault(
       if (text.trim() === "") return null;
       const value = Number(text);
       if (!Number.isFinite(value) || (form.dataType === "integer" && !Number.isInteger(value))) {
-        fail("defaultValue", form.dataType === "integer" ? "Default value must be a whole number" : "Default value must be a number");
+        fail(
+          "defaultValue",
+          form.dataType === "integer" ? "Default value must be a whole number" : "Default value must be a number",
+        );
         return null;
       }
       return value;
@@ -363,7 +370,8 @@ export function columnFormFrom(column: ColumnDocument): ColumnForm {
   };
   const value = column.defaultValue;
   if (column.dataType === "multi-select") form.defaultValues = Array.isArray(value) ? value.map(String) : [];
-  else if (column.dataType === "json") form.defaultValue = value === null || value === undefined ? "" : JSON.stringify(value);
+  else if (column.dataType === "json")
+    form.defaultValue = value === null || value === undefined ? "" : JSON.stringify(value);
   else if (column.dataType === "date") form.defaultValue = localInput(value);
   else if (column.dataType === "geo-point" && typeof value === "object" && value !== null) {
     const point = value as { x?: unknown; y?: unknown };

@@ -2,10 +2,45 @@
 
 /** PostgreSQL functions a generated column may use (immutable ones), offered after the columns. */
 export const FORMULA_FUNCTIONS = [
-  "abs", "ceil", "floor", "round", "trunc", "mod", "power", "sqrt", "greatest", "least", "coalesce", "nullif",
-  "upper", "lower", "initcap", "length", "trim", "ltrim", "rtrim", "left", "right", "substring", "replace",
-  "concat", "concat_ws", "lpad", "rpad", "split_part", "position", "md5", "date_part", "date_trunc",
-  "make_date", "to_char", "to_number", "jsonb_build_object", "jsonb_array_length", "array_length", "cardinality",
+  "abs",
+  "ceil",
+  "floor",
+  "round",
+  "trunc",
+  "mod",
+  "power",
+  "sqrt",
+  "greatest",
+  "least",
+  "coalesce",
+  "nullif",
+  "upper",
+  "lower",
+  "initcap",
+  "length",
+  "trim",
+  "ltrim",
+  "rtrim",
+  "left",
+  "right",
+  "substring",
+  "replace",
+  "concat",
+  "concat_ws",
+  "lpad",
+  "rpad",
+  "split_part",
+  "position",
+  "md5",
+  "date_part",
+  "date_trunc",
+  "make_date",
+  "to_char",
+  "to_number",
+  "jsonb_build_object",
+  "jsonb_array_length",
+  "array_length",
+  "cardinality",
 ] as const;
 
 export interface Completion {
@@ -31,12 +66,7 @@ export function identifierAt(text: string, caret: number): { start: number; pref
 }
 
 /** Column names first, then functions, that start with what is typed (ignoring case), at most `limit`. */
-export function completeFormula(
-  text: string,
-  caret: number,
-  columns: readonly string[],
-  limit = 8,
-): Completion | null {
+export function completeFormula(text: string, caret: number, columns: readonly string[], limit = 8): Completion | null {
   const at = identifierAt(text, caret);
   if (at === null) return null;
   const needle = at.prefix.toLowerCase();

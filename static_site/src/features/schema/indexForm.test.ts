@@ -7,7 +7,9 @@ describe("index form", () => {
     expect(indexBody({ ...EMPTY_INDEX_FORM, tableName: "people", columnNames: ["email"], unique: true })).toEqual({
       body: { name: "people_email_idx", tableName: "people", columnNames: ["email"], unique: true, type: "btree" },
     });
-    expect(indexBody({ ...EMPTY_INDEX_FORM, name: "by_tags", tableName: "t", columnNames: ["tags"], type: "gin" })).toMatchObject({
+    expect(
+      indexBody({ ...EMPTY_INDEX_FORM, name: "by_tags", tableName: "t", columnNames: ["tags"], type: "gin" }),
+    ).toMatchObject({
       body: { name: "by_tags", type: "gin" },
     });
   });

@@ -26,7 +26,9 @@ export function indexBody(form: IndexForm): { body: Omit<IndexDocument, "primary
   if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(name)) {
     return { error: "Name must be 1-63 characters: a letter or _ first, then letters, digits or _" };
   }
-  return { body: { name, tableName: form.tableName, columnNames: form.columnNames, unique: form.unique, type: form.type } };
+  return {
+    body: { name, tableName: form.tableName, columnNames: form.columnNames, unique: form.unique, type: form.type },
+  };
 }
 
 /** Indexes whose name, table or a column contains the query (ignoring case). */

@@ -10,8 +10,24 @@ const people: TableDocument = {
   presentation: { uiName: "People" },
   schema: [
     { name: "id", dataType: "text", primary: true, nullable: false, presentation: null, options: null, formula: null },
-    { name: "created_at", dataType: "auto-date", primary: false, nullable: false, presentation: null, options: null, formula: null },
-    { name: "updated_at", dataType: "auto-date", primary: false, nullable: false, presentation: null, options: null, formula: null },
+    {
+      name: "created_at",
+      dataType: "auto-date",
+      primary: false,
+      nullable: false,
+      presentation: null,
+      options: null,
+      formula: null,
+    },
+    {
+      name: "updated_at",
+      dataType: "auto-date",
+      primary: false,
+      nullable: false,
+      presentation: null,
+      options: null,
+      formula: null,
+    },
   ],
 };
 

@@ -18,7 +18,13 @@ export interface TableForm {
   timestamps: boolean;
 }
 
-export const EMPTY_TABLE_FORM: TableForm = { name: "", uiName: "", comment: "", idType: "biginteger", timestamps: true };
+export const EMPTY_TABLE_FORM: TableForm = {
+  name: "",
+  uiName: "",
+  comment: "",
+  idType: "biginteger",
+  timestamps: true,
+};
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 

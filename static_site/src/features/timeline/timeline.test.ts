@@ -1,9 +1,34 @@
 import { describe, expect, it } from "vitest";
 import type { Column } from "../../shared/api";
-import { barOf, dragDays, progressAt, readTimeline, resizedEnd, scaleOf, treeOrder, writeTimeline, xOf } from "./timeline";
+import {
+  barOf,
+  dragDays,
+  progressAt,
+  readTimeline,
+  resizedEnd,
+  scaleOf,
+  treeOrder,
+  writeTimeline,
+  xOf,
+} from "./timeline";
 
-const col = (name: string, dataType: Column["dataType"]): Column => ({ name, dataType, primary: name === "id", nullable: true, presentation: null, options: null, formula: null });
-const schema = [col("id", "integer"), col("title", "text"), col("starts", "date"), col("ends", "date"), col("done", "integer"), col("parent_id", "integer")];
+const col = (name: string, dataType: Column["dataType"]): Column => ({
+  name,
+  dataType,
+  primary: name === "id",
+  nullable: true,
+  presentation: null,
+  options: null,
+  formula: null,
+});
+const schema = [
+  col("id", "integer"),
+  col("title", "text"),
+  col("starts", "date"),
+  col("ends", "date"),
+  col("done", "integer"),
+  col("parent_id", "integer"),
+];
 
 describe("timeline scale", () => {
   const scale = scaleOf("day", "2026-12-01");
@@ -31,15 +56,34 @@ describe("timeline scale", () => {
 
 describe("timeline rows and config", () => {
   it("puts children after their parent", () => {
-    const rows = [{ id: 3, parent_id: 1, k: "c" }, { id: 1, parent_id: null, k: "b" }, { id: 2, parent_id: null, k: "a" }];
+    const rows = [
+      { id: 3, parent_id: 1, k: "c" },
+      { id: 1, parent_id: null, k: "b" },
+      { id: 2, parent_id: null, k: "a" },
+    ];
     const order = treeOrder(rows, "id", "parent_id", (row) => String(row.k));
-    expect(order.map(({ row, depth }) => [row.id, depth])).toEqual([[2, 0], [1, 0], [3, 1]]);
+    expect(order.map(({ row, depth }) => [row.id, depth])).toEqual([
+      [2, 0],
+      [1, 0],
+      [3, 1],
+    ]);
   });
 
   it("round-trips its config", () => {
-    const layout = { ...readTimeline({}, schema), progress: "done", parent: "parent_id", zoom: "month" as const, from: "2026-11-01" };
+    const layout = {
+      ...readTimeline({}, schema),
+      progress: "done",
+      parent: "parent_id",
+      zoom: "month" as const,
+      from: "2026-11-01",
+    };
     expect(readTimeline({}, schema)).toMatchObject({ start: "starts", end: "ends", display: "title", zoom: "week" });
-    expect(readTimeline(JSON.parse(JSON.stringify(writeTimeline(layout))), schema)).toMatchObject({ progress: "done", parent: "parent_id", zoom: "month", from: "2026-11-01" });
+    expect(readTimeline(JSON.parse(JSON.stringify(writeTimeline(layout))), schema)).toMatchObject({
+      progress: "done",
+      parent: "parent_id",
+      zoom: "month",
+      from: "2026-11-01",
+    });
     expect(readTimeline({ progress: "title", end: null }, schema)).toMatchObject({ progress: null, end: null });
   });
 });

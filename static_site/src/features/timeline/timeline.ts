@@ -1,8 +1,17 @@
 /** The timeline's layout (its view's config), its scale (days ⇄ pixels) and the order of its rows. */
 import type { Column, RecordRow } from "../../shared/api";
-import { readFilterTree, writeFilterTree, type FilterGroup } from "../grid/filters/filterModel";
-import { addDays, daysBetween, type DayRange } from "../viewswitch/dates";
-import { asObject, DATE_TYPES, dayOr, displayDefault, fieldOf, firstOf, NUMBER_TYPES, oneOf } from "../viewswitch/viewConfig";
+import { type FilterGroup, readFilterTree, writeFilterTree } from "../grid/filters/filterModel";
+import { addDays, type DayRange, daysBetween } from "../viewswitch/dates";
+import {
+  asObject,
+  DATE_TYPES,
+  dayOr,
+  displayDefault,
+  fieldOf,
+  firstOf,
+  NUMBER_TYPES,
+  oneOf,
+} from "../viewswitch/viewConfig";
 
 export type TimelineZoom = "day" | "week" | "month";
 export const TIMELINE_ZOOMS: readonly TimelineZoom[] = ["day", "week", "month"];
@@ -101,7 +110,12 @@ export function defaultFrom(zoom: TimelineZoom, day: string): string {
 }
 
 /** Rows in tree order: each record after its parent (the parent field holds the parent's key), with its depth. */
-export function treeOrder(rows: readonly RecordRow[], primaryKey: string, parent: string | null, sortKey: (row: RecordRow) => string): { row: RecordRow; depth: number }[] {
+export function treeOrder(
+  rows: readonly RecordRow[],
+  primaryKey: string,
+  parent: string | null,
+  sortKey: (row: RecordRow) => string,
+): { row: RecordRow; depth: number }[] {
   const sorted = [...rows].sort((a, b) => sortKey(a).localeCompare(sortKey(b)));
   if (parent === null) return sorted.map((row) => ({ row, depth: 0 }));
   const ids = new Set(sorted.map((row) => String(row[primaryKey])));
@@ -109,7 +123,12 @@ export function treeOrder(rows: readonly RecordRow[], primaryKey: string, parent
   const roots: RecordRow[] = [];
   for (const row of sorted) {
     const parentId = row[parent];
-    if (parentId !== null && parentId !== undefined && ids.has(String(parentId)) && String(parentId) !== String(row[primaryKey])) {
+    if (
+      parentId !== null &&
+      parentId !== undefined &&
+      ids.has(String(parentId)) &&
+      String(parentId) !== String(row[primaryKey])
+    ) {
       const list = children.get(String(parentId)) ?? [];
       list.push(row);
       children.set(String(parentId), list);

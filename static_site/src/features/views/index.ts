@@ -1,3 +1,10 @@
-export { useCanWriteViews, useViewMutations, useViews, viewKeys, type SavedView, type ViewType } from "./api/viewQueries";
+export {
+  type SavedView,
+  useCanWriteViews,
+  useViewMutations,
+  useViews,
+  type ViewType,
+  viewKeys,
+} from "./api/viewQueries";
 export { ViewMenu, type ViewMenuProps } from "./components/ViewMenu";
 export { latestOpened, pickView } from "./lastView";

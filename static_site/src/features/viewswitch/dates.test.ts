@@ -1,11 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { addDays, daysBetween, dayOf, rangeFilter, shiftPatch, shiftValue, spanOf } from "./dates";
+import { addDays, dayOf, daysBetween, rangeFilter, shiftPatch, shiftValue, spanOf } from "./dates";
 
 const range = { start: "2026-11-30", end: "2027-01-10" };
 
 describe("rangeFilter", () => {
   it("one date field: gte the first instant and lte the last of the range", () => {
-    expect(rangeFilter("due", null, range)).toEqual({ due: { gte: "2026-11-30T00:00:00.000Z", lte: "2027-01-10T23:59:59.999Z" } });
+    expect(rangeFilter("due", null, range)).toEqual({
+      due: { gte: "2026-11-30T00:00:00.000Z", lte: "2027-01-10T23:59:59.999Z" },
+    });
     expect(rangeFilter("due", "due", range)).toEqual(rangeFilter("due", null, range));
   });
 
@@ -13,7 +15,12 @@ describe("rangeFilter", () => {
     expect(rangeFilter("starts", "ends", range)).toEqual({
       and: [
         { starts: { lte: "2027-01-10T23:59:59.999Z" } },
-        { or: [{ ends: { gte: "2026-11-30T00:00:00.000Z" } }, { and: [{ ends: { isNull: true } }, { starts: { gte: "2026-11-30T00:00:00.000Z" } }] }] },
+        {
+          or: [
+            { ends: { gte: "2026-11-30T00:00:00.000Z" } },
+            { and: [{ ends: { isNull: true } }, { starts: { gte: "2026-11-30T00:00:00.000Z" } }] },
+          ],
+        },
       ],
     });
   });
@@ -29,8 +36,14 @@ describe("shiftPatch", () => {
   const row = { id: 1, starts: "2026-12-01T00:00:00+00:00", ends: "2026-12-03T00:00:00+00:00" };
 
   it("moves the start and the end by the same days", () => {
-    expect(shiftPatch(row, "starts", "ends", 5)).toEqual({ starts: "2026-12-06T00:00:00.000Z", ends: "2026-12-08T00:00:00.000Z" });
-    expect(shiftPatch(row, "starts", "ends", -1)).toEqual({ starts: "2026-11-30T00:00:00.000Z", ends: "2026-12-02T00:00:00.000Z" });
+    expect(shiftPatch(row, "starts", "ends", 5)).toEqual({
+      starts: "2026-12-06T00:00:00.000Z",
+      ends: "2026-12-08T00:00:00.000Z",
+    });
+    expect(shiftPatch(row, "starts", "ends", -1)).toEqual({
+      starts: "2026-11-30T00:00:00.000Z",
+      ends: "2026-12-02T00:00:00.000Z",
+    });
   });
 
   it("moves only the start without an end field or value, and nothing for no shift", () => {

@@ -68,7 +68,12 @@ export function rangeFilter(
       ? [{ [startField]: { gte: from, lte: to } }]
       : [
           { [startField]: { lte: to } },
-          { or: [{ [endField]: { gte: from } }, { and: [{ [endField]: { isNull: true } }, { [startField]: { gte: from } }] }] },
+          {
+            or: [
+              { [endField]: { gte: from } },
+              { and: [{ [endField]: { isNull: true } }, { [startField]: { gte: from } }] },
+            ],
+          },
         ];
   if (own !== null) parts.push(own);
   return parts.length === 1 ? (parts[0] as WhereFilter) : { and: parts };
@@ -86,7 +91,12 @@ export function shiftValue(value: unknown, days: number): unknown {
  * The PATCH body of a record dragged by `days`: its start moves, and its end by the same shift (so
  * it keeps its length). Null when nothing moves.
  */
-export function shiftPatch(row: Record<string, unknown>, startField: string, endField: string | null, days: number): Record<string, unknown> | null {
+export function shiftPatch(
+  row: Record<string, unknown>,
+  startField: string,
+  endField: string | null,
+  days: number,
+): Record<string, unknown> | null {
   if (days === 0 || row[startField] === null || row[startField] === undefined) return null;
   const body: Record<string, unknown> = { [startField]: shiftValue(row[startField], days) };
   if (endField !== null && endField !== startField && row[endField] !== null && row[endField] !== undefined) {

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { ApiError, type Column } from "../../shared/api";
-import { pickView, useCanWriteViews, useViewMutations, useViews, type SavedView, type ViewMenuProps } from "../views";
+import { pickView, type SavedView, useCanWriteViews, useViewMutations, useViews, type ViewMenuProps } from "../views";
 import { createKindStore, KIND_LABELS, type ViewKind } from "./kinds";
 
 const AUTOSAVE_MS = 700;
@@ -103,11 +103,31 @@ export function useViewLayout<C>(table: string, schema: readonly Column[], kind:
       else
         createView(
           { name: firstName, type: kind, config },
-          { ...done, onSuccess: (view) => (setCurrentId(view.id), kindStore.writeId(table, kind, view.id), setSaveState("saved")) },
+          {
+            ...done,
+            onSuccess: (view) => {
+              setCurrentId(view.id);
+              kindStore.writeId(table, kind, view.id);
+              setSaveState("saved");
+            },
+          },
         );
     }, AUTOSAVE_MS);
     return () => clearTimeout(timer);
-  }, [pending, canWrite, layout, currentId, create.isPending, createView, patchView, failed, table, kind, firstName, codec]);
+  }, [
+    pending,
+    canWrite,
+    layout,
+    currentId,
+    create.isPending,
+    createView,
+    patchView,
+    failed,
+    table,
+    kind,
+    firstName,
+    codec,
+  ]);
 
   const current = ofKind.find((view) => view.id === currentId) ?? null;
   const createNamed = (name: string, config = codec.write(layout)) =>
@@ -146,6 +166,8 @@ export function useViewLayout<C>(table: string, schema: readonly Column[], kind:
 export type ViewLayout<C> = ReturnType<typeof useViewLayout<C>>;
 
 /** What a saved-views menu shows and does, from a view's layout. */
-export function viewMenuProps(saved: Pick<ViewLayout<unknown>, "views" | "current" | "canWrite" | "actions">): ViewMenuProps {
+export function viewMenuProps(
+  saved: Pick<ViewLayout<unknown>, "views" | "current" | "canWrite" | "actions">,
+): ViewMenuProps {
   return { views: saved.views, current: saved.current, canWrite: saved.canWrite, ...saved.actions };
 }

@@ -1,6 +1,6 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useApi, type RecordRow, type RowsPage } from "../../shared/api";
-import { useTableFeed, type LiveState } from "../grid/hooks/useTableFeed";
+import { type RecordRow, type RowsPage, useApi } from "../../shared/api";
+import { type LiveState, useTableFeed } from "../grid/hooks/useTableFeed";
 import type { WhereFilter } from "../grid/listQuery";
 
 export type { LiveState } from "../grid/hooks/useTableFeed";
@@ -56,7 +56,11 @@ export function useViewWrites(table: string, primaryKey: string) {
 
   const patch = useMutation({
     mutationFn: ({ id, data }: { id: unknown; data: RecordRow; before?: RecordRow }) =>
-      api.request<{ returning: RecordRow[] }>("PATCH", `/rest/db/${encodeURIComponent(table)}/${encodeURIComponent(String(id))}`, { body: data }),
+      api.request<{ returning: RecordRow[] }>(
+        "PATCH",
+        `/rest/db/${encodeURIComponent(table)}/${encodeURIComponent(String(id))}`,
+        { body: data },
+      ),
     onMutate: ({ id, data }) => patchCached(id, data),
     onError: (_error, { id, before }) => {
       if (before !== undefined) patchCached(id, before);
@@ -65,14 +69,24 @@ export function useViewWrites(table: string, primaryKey: string) {
   });
   const create = useMutation({
     mutationFn: (data: RecordRow) =>
-      api.request<{ returning: RecordRow[] }>("POST", `/rest/db/${encodeURIComponent(table)}`, { body: data }).then((result) => {
-        const row = result.returning[0];
-        if (row === undefined) throw new Error("The server stored no record");
-        return row;
-      }),
+      api
+        .request<{ returning: RecordRow[] }>("POST", `/rest/db/${encodeURIComponent(table)}`, { body: data })
+        .then((result) => {
+          const row = result.returning[0];
+          if (row === undefined) throw new Error("The server stored no record");
+          return row;
+        }),
     onSuccess: refresh,
   });
-  return { patch, create, error: patch.error ?? create.error, reset: () => (patch.reset(), create.reset()) };
+  return {
+    patch,
+    create,
+    error: patch.error ?? create.error,
+    reset: () => {
+      patch.reset();
+      create.reset();
+    },
+  };
 }
 
 /** Refetches a view's records when the table's realtime feed reports a change to it. */

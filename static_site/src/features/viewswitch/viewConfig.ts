@@ -21,7 +21,9 @@ export function finiteOr(value: unknown, fallback: number): number {
 }
 
 export function dayOr(value: unknown, fallback: string | null): string | null {
-  return typeof value === "string" && /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value)) ? value : fallback;
+  return typeof value === "string" && /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value))
+    ? value
+    : fallback;
 }
 
 export const DATE_TYPES: readonly FieldType[] = ["date", "auto-date"];

@@ -1,4 +1,4 @@
-import { createContext, useContext, type ReactNode } from "react";
+import { createContext, type ReactNode, useContext } from "react";
 import type { ApiClient } from "./client";
 
 const ApiContext = createContext<ApiClient | null>(null);

@@ -22,7 +22,7 @@ describe("createApiClient", () => {
     const data = await client.request("GET", "/rest/db/tables", { query: new URLSearchParams({ limit: "5" }) });
     expect(data).toEqual([{ name: "people" }]);
     expect(sent[0]?.url).toBe("http://api/rest/db/tables?limit=5");
-    expect((sent[0]?.init.headers as Record<string, string>)["x-api-key"]).toBe("ak_secret");
+    expect((sent[0]!.init.headers as Record<string, string>)["x-api-key"]).toBe("ak_secret");
   });
 
   it("returns raw JSON as it is (the /auth routes have no envelope)", async () => {

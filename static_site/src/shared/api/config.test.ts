@@ -37,9 +37,15 @@ describe("loadConfig", () => {
   });
 
   it("keeps a map tile URL, with or without apiUrl", async () => {
-    const withApi = await loadConfig("https://studio.example", answer(200, '{"apiUrl": "https://api.example", "mapTilesUrl": "https://tiles.example/{z}/{x}/{y}.png"}'));
+    const withApi = await loadConfig(
+      "https://studio.example",
+      answer(200, '{"apiUrl": "https://api.example", "mapTilesUrl": "https://tiles.example/{z}/{x}/{y}.png"}'),
+    );
     expect(withApi).toEqual({ apiUrl: "https://api.example", mapTilesUrl: "https://tiles.example/{z}/{x}/{y}.png" });
-    const alone = await loadConfig("http://127.0.0.1:3990", answer(200, '{"mapTilesUrl": "http://127.0.0.1:8080/{z}/{x}/{y}.png"}'));
+    const alone = await loadConfig(
+      "http://127.0.0.1:3990",
+      answer(200, '{"mapTilesUrl": "http://127.0.0.1:8080/{z}/{x}/{y}.png"}'),
+    );
     expect(alone).toEqual({ apiUrl: "http://127.0.0.1:3990", mapTilesUrl: "http://127.0.0.1:8080/{z}/{x}/{y}.png" });
   });
 });

@@ -18,13 +18,16 @@ export async function loadConfig(origin: string, fetchFn: typeof fetch = fetch):
     const response = await fetchFn(`${trimSlash(origin)}/config.json`, { cache: "no-store" });
     if (!response.ok) return fallback;
     const body: unknown = await response.json();
-    const tiles = typeof body === "object" && body !== null ? (body as { mapTilesUrl?: unknown }).mapTilesUrl : undefined;
+    const tiles =
+      typeof body === "object" && body !== null ? (body as { mapTilesUrl?: unknown }).mapTilesUrl : undefined;
     const mapTiles = typeof tiles === "string" && tiles.trim() !== "" ? { mapTilesUrl: tiles.trim() } : {};
     if (isConfigFile(body) && body.apiUrl.trim() !== "") {
       const websocketUrl = (body as { websocketUrl?: unknown }).websocketUrl;
       return {
         apiUrl: trimSlash(body.apiUrl.trim()),
-        ...(typeof websocketUrl === "string" && websocketUrl.trim() !== "" ? { websocketUrl: websocketUrl.trim() } : {}),
+        ...(typeof websocketUrl === "string" && websocketUrl.trim() !== ""
+          ? { websocketUrl: websocketUrl.trim() }
+          : {}),
         ...mapTiles,
       };
     }

@@ -1,5 +1,5 @@
 export { ApiProvider, useApi } from "./ApiContext";
-export { ApiError, createApiClient, type ApiClient } from "./client";
+export { type ApiClient, ApiError, createApiClient } from "./client";
 export { loadConfig, type StudioConfig } from "./config";
-export type * from "./types";
 export { queryKeys } from "./queryKeys";
+export type * from "./types";

@@ -1,4 +1,4 @@
-import { useEffect, useRef, type FormEvent, type ReactNode } from "react";
+import { type FormEvent, type ReactNode, useEffect, useRef } from "react";
 
 interface Props {
   /** The dialog's accessible name and heading. */
@@ -25,7 +25,9 @@ export interface SubmitButton {
 /** A modal dialog (the browser's own `<dialog>`: focus kept inside, Escape closes). */
 export function Dialog({ title, onClose, onSubmit, children, footer, submit, wide }: Props) {
   const buttons =
-    submit === undefined ? footer : (
+    submit === undefined ? (
+      footer
+    ) : (
       <>
         <button type="button" onClick={onClose}>
           Cancel

@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type ReactNode } from "react";
+import { type ReactNode, useEffect, useId, useRef, useState } from "react";
 
 interface PopoverProps {
   /** The button's accessible name, and the panel's. */
@@ -46,6 +46,7 @@ export function Popover({ label, content, role = "dialog", className, children }
         {content ?? label}
       </button>
       {open && (
+        // biome-ignore lint/a11y/useAriaPropsSupportedByRole: the role is a dialog or a menu, both named by aria-label
         <div id={panelId} role={role} aria-label={label} className={`popover-panel ${className ?? ""}`}>
           {children(() => setOpen(false))}
         </div>

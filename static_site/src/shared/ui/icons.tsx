@@ -8,13 +8,12 @@ const props = {
   strokeWidth: 2,
   strokeLinecap: "round" as const,
   strokeLinejoin: "round" as const,
-  "aria-hidden": true,
   focusable: false,
 };
 
 export function PencilIcon() {
   return (
-    <svg {...props}>
+    <svg {...props} aria-hidden="true">
       <path d="M12 20h9" />
       <path d="M16.5 3.5a2.1 2.1 0 0 1 3 3L7 19l-4 1 1-4Z" />
     </svg>
@@ -23,7 +22,7 @@ export function PencilIcon() {
 
 export function TrashIcon() {
   return (
-    <svg {...props}>
+    <svg {...props} aria-hidden="true">
       <path d="M3 6h18" />
       <path d="M8 6V4h8v2" />
       <path d="M19 6l-1 14H6L5 6" />

@@ -73,7 +73,7 @@ function update(choice: ThemeChoice): void {
   if (choice === state.choice && resolved === state.resolved) return;
   state = { choice, resolved };
   apply();
-  listeners.forEach((listener) => listener());
+  for (const listener of listeners) listener();
 }
 
 apply();

@@ -1,6 +1,13 @@
-import { useSyncExternalStore } from "react";
 import type { Theme } from "@glideapps/glide-data-grid";
-import { nextThemeChoice, setThemeChoice, subscribeTheme, themeChoiceLabel, themeState, type ThemeState } from "./theme";
+import { useSyncExternalStore } from "react";
+import {
+  nextThemeChoice,
+  setThemeChoice,
+  subscribeTheme,
+  type ThemeState,
+  themeChoiceLabel,
+  themeState,
+} from "./theme";
 
 /** The theme choice and what it resolves to, re-rendering on a change (the toggle, or the system's setting). */
 export function useTheme(): ThemeState {

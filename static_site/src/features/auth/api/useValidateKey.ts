@@ -1,5 +1,5 @@
 import { useMutation } from "@tanstack/react-query";
-import { useApi, type KeyIdentity } from "../../../shared/api";
+import { type KeyIdentity, useApi } from "../../../shared/api";
 
 /** `POST /auth/validate`: resolves with the key's identity, fails with the API's message. */
 export function useValidateKey() {

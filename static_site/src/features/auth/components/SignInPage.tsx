@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from "react";
+import { type FormEvent, useState } from "react";
 import { ErrorMessage } from "../../../shared/ui/ErrorMessage";
 import { useValidateKey } from "../api/useValidateKey";
 

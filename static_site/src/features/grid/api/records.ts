@@ -26,7 +26,9 @@ export async function bulkUpdate(api: ApiClient, table: string, changes: readonl
 
 /** `POST /rest/db/{table}/bulk-delete` with `{ids}`. */
 export function bulkDelete(api: ApiClient, table: string, ids: readonly unknown[]) {
-  return api.request<{ deletedCount: number; deletedIds: unknown[] }>("POST", `${base(table)}/bulk-delete`, { body: { ids } });
+  return api.request<{ deletedCount: number; deletedIds: unknown[] }>("POST", `${base(table)}/bulk-delete`, {
+    body: { ids },
+  });
 }
 
 /** `GET /rest/files/{key}?signed=true`: a link an `<img>` can load without the key. */
@@ -44,8 +46,16 @@ export async function uploadFiles(files: readonly File[], table: string, column:
   const headers: Record<string, string> = {};
   const key = currentApiKey();
   if (key !== null) headers["x-api-key"] = key;
-  const response = await fetch(`${await studioApiUrl()}/rest/files/upload?${query}`, { method: "POST", headers, body: form });
-  const body = (await response.json().catch(() => null)) as { success?: boolean; data?: Attachment[]; error?: string } | null;
+  const response = await fetch(`${await studioApiUrl()}/rest/files/upload?${query}`, {
+    method: "POST",
+    headers,
+    body: form,
+  });
+  const body = (await response.json().catch(() => null)) as {
+    success?: boolean;
+    data?: Attachment[];
+    error?: string;
+  } | null;
   if (!response.ok || body === null || !Array.isArray(body.data)) {
     throw new Error(body?.error ?? `The upload failed (${response.status})`);
   }

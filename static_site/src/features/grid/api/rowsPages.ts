@@ -1,5 +1,5 @@
 import type { ApiClient, RowsPage } from "../../../shared/api";
-import { toListQuery, type RowsView } from "../listQuery";
+import { type RowsView, toListQuery } from "../listQuery";
 import { PAGE_SIZE } from "../pageWindow";
 
 /** Every page of one table under one view shares this prefix, so an edit or a refresh can reach them all. */

@@ -1,9 +1,9 @@
 import type { Column } from "../../../shared/api";
-import { AGGREGATE_LABELS, footerRequest, formatAggregate, type AggregateKind } from "../aggregates";
+import { AGGREGATE_LABELS, type AggregateKind, footerRequest, formatAggregate } from "../aggregates";
 import { columnTitle } from "../columns";
 import { useAggregate } from "../hooks/useAggregate";
-import type { WhereFilter } from "../listQuery";
 import { LIVE_TEXT, type LiveState } from "../hooks/useTableFeed";
+import type { WhereFilter } from "../listQuery";
 
 interface GridFooterProps {
   table: string;
@@ -15,10 +15,14 @@ interface GridFooterProps {
   live: LiveState;
 }
 
-
 /** The status bar: the row count, each column's chosen aggregate (from the server), and the live feed's state. */
 export function GridFooter({ table, columns, aggregates, where, search, rowText, live }: GridFooterProps) {
-  const built = footerRequest(aggregates, columns.map((column) => column.name), where, search);
+  const built = footerRequest(
+    aggregates,
+    columns.map((column) => column.name),
+    where,
+    search,
+  );
   const result = useAggregate(table, built?.request ?? null);
   const row = result.data?.rows[0];
   return (

@@ -1,10 +1,10 @@
 import type { Column } from "../../../shared/api";
-import { groupRequest, MAX_GROUPS, readGroups, type GroupRow } from "../aggregates";
-import { columnTitle } from "../columns";
+import { ErrorMessage } from "../../../shared/ui/ErrorMessage";
+import { type GroupRow, groupRequest, MAX_GROUPS, readGroups } from "../aggregates";
 import { displayText } from "../cells";
+import { columnTitle } from "../columns";
 import { useAggregate } from "../hooks/useAggregate";
 import type { WhereFilter } from "../listQuery";
-import { ErrorMessage } from "../../../shared/ui/ErrorMessage";
 
 interface GroupPanelProps {
   table: string;
@@ -46,6 +46,7 @@ export function GroupPanel({ table, schema, groupBy, where, search, selected, on
             >
               <span>
                 {row.values.map((value, index) => (
+                  // biome-ignore lint/suspicious/noArrayIndexKey: a group's values are by level: the index is the level
                   <span key={index} className="group-value" data-level={index}>
                     {groupLabel(schema, groupBy[index], value)}
                   </span>

@@ -2,30 +2,31 @@ import "@glideapps/glide-data-grid/dist/index.css";
 import "../grid.css";
 import {
   DataEditor,
-  GridCellKind,
   type DataEditorRef,
   type GridCell,
+  GridCellKind,
   type GridColumn,
   type Item,
   type Rectangle,
 } from "@glideapps/glide-data-grid";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { queryKeys, type RecordRow, type TableDocument, type TableSummary } from "../../../shared/api";
-import { ConfirmDialog } from "../../../shared/ui/ConfirmDialog";
 import { useDebouncedValue } from "../../../shared/hooks/useDebouncedValue";
+import { ConfirmDialog } from "../../../shared/ui/ConfirmDialog";
 import { ErrorMessage } from "../../../shared/ui/ErrorMessage";
 import { useGridTheme } from "../../../shared/ui/themeHooks";
+import { viewMenuProps } from "../../viewswitch/useViewLayout";
 import { groupFilter } from "../aggregates";
 import { isEditable, toGridCell } from "../cells";
-import { referenceAlias, type Field } from "../editing/fields";
-import type { GridContext } from "../editing/plan";
 import { toGridColumns } from "../columns";
+import { type Field, referenceAlias } from "../editing/fields";
+import type { GridContext } from "../editing/plan";
 import { toWhereFilter } from "../filters/filterModel";
 import { useAddedRows } from "../hooks/useAddedRows";
 import { useGridEditing } from "../hooks/useGridEditing";
 import { useLiveUpdates } from "../hooks/useLiveUpdates";
-import { useSavedLayout, type SavedLayout } from "../hooks/useSavedLayout";
+import { type SavedLayout, useSavedLayout } from "../hooks/useSavedLayout";
 import { useTableRows } from "../hooks/useTableRows";
 import { moveColumn, ROW_HEIGHTS, visibleColumns } from "../layout";
 import { cycleSort, type RowsView } from "../listQuery";
@@ -36,7 +37,6 @@ import { GroupPanel } from "./GroupPanel";
 import { RecordDialog } from "./RecordDialog";
 import { GridToolbar } from "./toolbar/GridToolbar";
 import { RecordActions } from "./toolbar/RecordActions";
-import { viewMenuProps } from "../../viewswitch/useViewLayout";
 import { valueCellRenderer } from "./valueCellRenderer";
 
 const LOADING_CELL: GridCell = { kind: GridCellKind.Loading, allowOverlay: false };
@@ -61,9 +61,14 @@ function GridWorkspace({ table, saved }: { table: TableDocument; saved: SavedLay
   const queryClient = useQueryClient();
   // Labels of referenced rows come with the rows (`expand`), for the tables this key may read.
   const expand = useMemo(() => {
-    const readable = new Set((queryClient.getQueryData<TableSummary[]>(queryKeys.tables) ?? []).map((summary) => summary.name));
+    const readable = new Set(
+      (queryClient.getQueryData<TableSummary[]>(queryKeys.tables) ?? []).map((summary) => summary.name),
+    );
     return schema
-      .filter((column) => column.dataType === "reference" && column.foreignKey != null && readable.has(column.foreignKey.table))
+      .filter(
+        (column) =>
+          column.dataType === "reference" && column.foreignKey != null && readable.has(column.foreignKey.table),
+      )
       .map((column) => `${column.name}:${referenceAlias(column.name)}`);
   }, [schema, queryClient]);
   const { layout, setLayout } = saved;
@@ -75,14 +80,15 @@ function GridWorkspace({ table, saved }: { table: TableDocument; saved: SavedLay
   const whereText = JSON.stringify(where);
   const grouped = layout.groupBy.length > 0;
   const groupKey = JSON.stringify([layout.groupBy, openGroup]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: keyed by value (whereText, groupKey): a new filter tree that filters the same is the same view, and the same cache entries
   const requested = useMemo<RowsView>(() => {
     const filter = grouped && openGroup !== null ? groupFilter(layout.groupBy, openGroup, where) : where;
     return { sort: layout.sort, filter, search, expand };
-    // Keyed by value: a new filter tree that filters the same is the same view (and the same cache entries).
   }, [whereText, layout.sort, search, groupKey, expand]);
   const view = useDebouncedValue(requested, QUERY_SETTLE_MS);
   const settledWhere = useDebouncedValue(where, QUERY_SETTLE_MS);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: another grouping closes the open group
   useEffect(() => setOpenGroup(null), [layout.groupBy]);
 
   const [visible, setVisible] = useState<RowRange>({ first: 0, count: 50 });
@@ -90,7 +96,7 @@ function GridWorkspace({ table, saved }: { table: TableDocument; saved: SavedLay
   const gridRef = useRef<DataEditorRef>(null);
   const frameRef = useRef<HTMLDivElement>(null);
 
-  // Another filter, sort or search starts again from the first page.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: another filter, sort or search starts again from the first page
   useEffect(() => {
     gridRef.current?.scrollTo(0, 0, "vertical");
     setVisible((current) => ({ first: 0, count: current.count }));
@@ -108,10 +114,14 @@ function GridWorkspace({ table, saved }: { table: TableDocument; saved: SavedLay
   const editable = useMemo(() => shown.map((column) => isEditable(column, primaryKey.name)), [shown, primaryKey]);
   const wrap = layout.rowHeight !== "S";
   const serverRows = rows.rowCount;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: it reads the cache, so it must change when a page arrives (rows.getRow does): the page may show an added record
   const isShown = useCallback(
     (id: unknown) => {
-      for (const [key, data] of queryClient.getQueriesData<{ rows: RecordRow[] }>({ queryKey: ["rows", table.name, view] })) {
-        if (typeof key[3] === "number" && data?.rows.some((row) => String(row[primaryKey.name]) === String(id))) return true;
+      for (const [key, data] of queryClient.getQueriesData<{ rows: RecordRow[] }>({
+        queryKey: ["rows", table.name, view],
+      })) {
+        if (typeof key[3] === "number" && data?.rows.some((row) => String(row[primaryKey.name]) === String(id)))
+          return true;
       }
       return false;
     },
@@ -166,7 +176,8 @@ function GridWorkspace({ table, saved }: { table: TableDocument; saved: SavedLay
   const onColumnResize = useCallback(
     (column: GridColumn, width: number) => {
       const name = column.id;
-      if (name !== undefined) setLayout((current) => ({ ...current, widths: { ...current.widths, [name]: Math.round(width) } }));
+      if (name !== undefined)
+        setLayout((current) => ({ ...current, widths: { ...current.widths, [name]: Math.round(width) } }));
     },
     [setLayout],
   );
@@ -259,7 +270,11 @@ function GridWorkspace({ table, saved }: { table: TableDocument; saved: SavedLay
         aggregates={layout.aggregates}
         where={view.filter}
         search={view.search ?? ""}
-        rowText={rows.isLoadingFirstPage ? "Loading rows…" : `${rowCount.toLocaleString("en")} ${rowCount === 1 ? "row" : "rows"}`}
+        rowText={
+          rows.isLoadingFirstPage
+            ? "Loading rows…"
+            : `${rowCount.toLocaleString("en")} ${rowCount === 1 ? "row" : "rows"}`
+        }
         live={live}
       />
       {editing.form !== null && (
@@ -287,7 +302,8 @@ function GridWorkspace({ table, saved }: { table: TableDocument; saved: SavedLay
           error={writes.remove.error}
         >
           <p>
-            Delete {editing.selectedIds.length} record{editing.selectedIds.length === 1 ? "" : "s"} of {table.name}? This cannot be undone.
+            Delete {editing.selectedIds.length} record{editing.selectedIds.length === 1 ? "" : "s"} of {table.name}?
+            This cannot be undone.
           </p>
         </ConfirmDialog>
       )}

@@ -1,7 +1,7 @@
 import type { CustomRenderer, ProvideEditorComponent } from "@glideapps/glide-data-grid";
 import { GridCellKind } from "@glideapps/glide-data-grid";
-import { useState, type KeyboardEvent } from "react";
-import { isValueCell, withValue, type ValueCell } from "../cells";
+import { type KeyboardEvent, useState } from "react";
+import { isValueCell, type ValueCell, withValue } from "../cells";
 import { columnTitle } from "../columns";
 import { ValueEditor } from "./editors/ValueEditor";
 
@@ -37,7 +37,7 @@ function draw(args: Parameters<CustomRenderer<ValueCell>["draw"]>[0], cell: Valu
     const maxLines = Math.max(1, Math.floor((rect.height - 8) / lineHeight));
     const lines = wrap(ctx, cell.data.text, rect.width - padding * 2, maxLines);
     const first = rect.y + (maxLines === 1 ? rect.height / 2 : 4 + lineHeight / 2);
-    lines.forEach((line, index) => ctx.fillText(line, rect.x + padding, first + index * lineHeight));
+    for (const [index, line] of lines.entries()) ctx.fillText(line, rect.x + padding, first + index * lineHeight);
   }
   ctx.restore();
 }
@@ -58,17 +58,18 @@ function wrap(ctx: CanvasRenderingContext2D, text: string, width: number, maxLin
     if (lines.length >= maxLines) break;
   }
   const shown = lines.slice(0, maxLines);
-  const last = shown.length - 1;
-  if (last >= 0 && (lines.length > maxLines || ctx.measureText(shown[last]!).width > width)) {
-    let cut = shown[last]!;
+  const last = shown.at(-1);
+  if (last !== undefined && (lines.length > maxLines || ctx.measureText(last).width > width)) {
+    let cut = last;
     while (cut.length > 0 && ctx.measureText(`${cut}…`).width > width) cut = cut.slice(0, -1);
-    shown[last] = `${cut}…`;
+    shown[shown.length - 1] = `${cut}…`;
   }
   return shown;
 }
 
 /** The overlay a cell opens in: the type's editor, "Save value" and "Cancel" (Escape cancels too). */
 function editorFor(table: string): ProvideEditorComponent<ValueCell> {
+  // biome-ignore lint/correctness/noComponentHookFactories: Glide takes one editor component per renderer; it is made once per table (valueCellRenderer), never during a render
   return function CellEditor({ value: cell, onChange, onFinishedEditing, initialValue }) {
     const [current, setCurrent] = useState(cell);
     const change = (value: unknown) => {
@@ -79,7 +80,11 @@ function editorFor(table: string): ProvideEditorComponent<ValueCell> {
     const save = () => onFinishedEditing(current, [0, 0]);
     const onKeyDown = (event: KeyboardEvent) => {
       const inTextarea = event.target instanceof HTMLTextAreaElement;
-      if (event.key === "Enter" && (!inTextarea || event.ctrlKey || event.metaKey) && !(event.target instanceof HTMLButtonElement)) {
+      if (
+        event.key === "Enter" &&
+        (!inTextarea || event.ctrlKey || event.metaKey) &&
+        !(event.target instanceof HTMLButtonElement)
+      ) {
         event.preventDefault();
         event.stopPropagation();
         onFinishedEditing(current, [0, 1]);
@@ -87,6 +92,7 @@ function editorFor(table: string): ProvideEditorComponent<ValueCell> {
     };
     const field = cell.data.field;
     return (
+      // biome-ignore lint/a11y/noStaticElementInteractions: Enter in any of the editor's fields saves; the keys come from the fields inside
       <div className={`cell-editor cell-editor-${field.dataType}`} onKeyDown={onKeyDown}>
         <ValueEditor
           field={field}

@@ -74,8 +74,12 @@ describe("coerceText", () => {
     expect(value(timed, "2026-05-01 10:30")).toBe(new Date("2026-05-01T10:30").toISOString());
   });
   it("references keep the id, as a number when the key is numeric", () => {
-    expect(value(field("reference", { foreignKey: { table: "t", column: { name: "id", type: "int8" } } }), "7")).toBe(7);
-    expect(value(field("reference", { foreignKey: { table: "t", column: { name: "id", type: "varchar" } } }), "ab1")).toBe("ab1");
+    expect(value(field("reference", { foreignKey: { table: "t", column: { name: "id", type: "int8" } } }), "7")).toBe(
+      7,
+    );
+    expect(
+      value(field("reference", { foreignKey: { table: "t", column: { name: "id", type: "varchar" } } }), "ab1"),
+    ).toBe("ab1");
   });
   it("attachments are not pasted from names", () => {
     expect(value(field("attachment"), "photo.png")).toMatch(/^error: .*uploaded/);

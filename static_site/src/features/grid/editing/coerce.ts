@@ -1,6 +1,6 @@
 /** Text typed or pasted into a cell, made into the JSON value the API takes for the column's type. */
 import { dateFormatOf, formatDate, parseDateText } from "./dates";
-import { attachmentsOf, isPoint, type Field } from "./fields";
+import { attachmentsOf, type Field, isPoint } from "./fields";
 
 export type Coerced = { ok: true; value: unknown } | { ok: false; error: string };
 
@@ -90,7 +90,11 @@ export function coerceText(field: Field, text: string): Coerced {
 /** The option written as the column spells it, compared without case; null when it is not one. */
 function matchOption(field: Field, text: string): string | null {
   const options = field.options ?? [];
-  return options.find((option) => option === text) ?? options.find((option) => option.toLowerCase() === text.toLowerCase()) ?? null;
+  return (
+    options.find((option) => option === text) ??
+    options.find((option) => option.toLowerCase() === text.toLowerCase()) ??
+    null
+  );
 }
 
 function parseJsonList(text: string): string[] | null {
@@ -111,7 +115,11 @@ function coercePoint(text: string): Coerced {
       // fall through
     }
   }
-  const numbers = text.replace(/^\(|\)$/g, "").split(/[,;\s]+/).filter((part) => part !== "").map(Number);
+  const numbers = text
+    .replace(/^\(|\)$/g, "")
+    .split(/[,;\s]+/)
+    .filter((part) => part !== "")
+    .map(Number);
   const [x, y] = numbers;
   if (numbers.length === 2 && x !== undefined && y !== undefined && Number.isFinite(x) && Number.isFinite(y)) {
     if (Math.abs(x) > 180 || Math.abs(y) > 90) return fail(`"${text}": longitude is -180..180, latitude -90..90`);

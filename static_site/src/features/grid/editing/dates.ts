@@ -10,7 +10,8 @@ export interface DateFormat {
 
 export function dateFormatOf(column: Pick<Column, "presentation">): DateFormat {
   const format = column.presentation?.format ?? {};
-  const pattern = typeof format.dateFormat === "string" && format.dateFormat !== "" ? format.dateFormat : DEFAULT_DATE_FORMAT;
+  const pattern =
+    typeof format.dateFormat === "string" && format.dateFormat !== "" ? format.dateFormat : DEFAULT_DATE_FORMAT;
   return { pattern, showTime: format.showTime === true };
 }
 
@@ -34,7 +35,13 @@ function partsOf(value: string, showTime: boolean): Parts | null {
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) return null;
   return showTime
-    ? { year: date.getFullYear(), month: date.getMonth() + 1, day: date.getDate(), hour: date.getHours(), minute: date.getMinutes() }
+    ? {
+        year: date.getFullYear(),
+        month: date.getMonth() + 1,
+        day: date.getDate(),
+        hour: date.getHours(),
+        minute: date.getMinutes(),
+      }
     : { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate(), hour: 0, minute: 0 };
 }
 
@@ -72,7 +79,8 @@ export function fromInputValue(input: string, showTime: boolean): string | null 
  */
 export function parseDateText(text: string, format: DateFormat): string | null {
   const trimmed = text.trim();
-  if (/^\d{4}-\d{2}-\d{2}$/.test(trimmed)) return validDay(trimmed) ? toStored(trimmed, "00:00", format.showTime) : null;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(trimmed))
+    return validDay(trimmed) ? toStored(trimmed, "00:00", format.showTime) : null;
   if (/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/.test(trimmed)) {
     const hasZone = /(Z|[+-]\d{2}:?\d{2})$/.test(trimmed);
     const date = new Date(hasZone ? trimmed : trimmed.replace(" ", "T"));

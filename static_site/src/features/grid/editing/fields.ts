@@ -32,7 +32,8 @@ export function isPoint(value: unknown): value is GeoPoint {
 export function attachmentsOf(value: unknown): Attachment[] {
   if (!Array.isArray(value)) return [];
   return value.filter(
-    (file): file is Attachment => typeof file === "object" && file !== null && typeof (file as Attachment).key === "string",
+    (file): file is Attachment =>
+      typeof file === "object" && file !== null && typeof (file as Attachment).key === "string",
   );
 }
 

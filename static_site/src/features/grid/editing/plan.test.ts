@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { FieldType, RecordRow } from "../../../shared/api";
 import type { Field } from "./fields";
-import { planCellEdits, planClear, planPaste, type GridContext } from "./plan";
+import { type GridContext, planCellEdits, planClear, planPaste } from "./plan";
 
 const column = (name: string, dataType: FieldType, extra: Partial<Field> = {}): Field => ({
   name,
@@ -36,7 +36,14 @@ const context: GridContext = {
 
 describe("planPaste", () => {
   it("builds one bulk-update body, skipping read-only columns, with the values to undo it", () => {
-    const plan = planPaste([["Ann", "37", "2020-01-01", "lost"], ["Ben", "41", "x", "won"]], [1, 0], context);
+    const plan = planPaste(
+      [
+        ["Ann", "37", "2020-01-01", "lost"],
+        ["Ben", "41", "x", "won"],
+      ],
+      [1, 0],
+      context,
+    );
     expect(plan.errors).toEqual([]);
     expect(plan.skipped).toBe(2);
     expect(plan.edit.after).toEqual([
@@ -49,11 +56,26 @@ describe("planPaste", () => {
     ]);
   });
   it("reports every bad value (and the caller writes nothing)", () => {
-    const plan = planPaste([["Ann", "old"], ["Ben", "41"]], [1, 0], context);
+    const plan = planPaste(
+      [
+        ["Ann", "old"],
+        ["Ben", "41"],
+      ],
+      [1, 0],
+      context,
+    );
     expect(plan.errors).toEqual(['Row 1, age: "old" is not a number']);
   });
   it("stops at the last row and drops columns past the last", () => {
-    const plan = planPaste([["X", "1", "", "won", "extra"], ["Y", "2"], ["Z", "3"]], [1, 2], context);
+    const plan = planPaste(
+      [
+        ["X", "1", "", "won", "extra"],
+        ["Y", "2"],
+        ["Z", "3"],
+      ],
+      [1, 2],
+      context,
+    );
     expect(plan.rowsPastEnd).toBe(2);
     expect(plan.edit.after).toEqual([{ id: "c", data: { name: "X", age: 1, stage: "won" } }]);
   });

@@ -29,22 +29,22 @@ export interface Area {
 
 /** Per row, the new values and the old ones; read-only columns and rows not loaded are left out. */
 export function planCellEdits(cells: readonly CellValue[], context: GridContext): Edit {
-  const after = new Map<number, RowChange>();
-  const before = new Map<number, RowChange>();
+  const changes = new Map<number, { after: RowChange; before: RowChange }>();
   for (const { col, row, value } of cells) {
     const column = context.columns[col];
     const record = context.getRow(row);
     if (column === undefined || record === undefined || context.editable[col] !== true) continue;
-    const id = record[context.primaryKey];
-    if (!after.has(row)) {
-      after.set(row, { id, data: {} });
-      before.set(row, { id, data: {} });
+    let change = changes.get(row);
+    if (change === undefined) {
+      const id = record[context.primaryKey];
+      change = { after: { id, data: {} }, before: { id, data: {} } };
+      changes.set(row, change);
     }
-    after.get(row)!.data[column.name] = value;
-    before.get(row)!.data[column.name] = record[column.name] ?? null;
+    change.after.data[column.name] = value;
+    change.before.data[column.name] = record[column.name] ?? null;
   }
-  const rows = [...after.keys()].sort((a, b) => a - b);
-  return { after: rows.map((row) => after.get(row)!), before: rows.map((row) => before.get(row)!) };
+  const ordered = [...changes].sort(([a], [b]) => a - b).map(([, change]) => change);
+  return { after: ordered.map((change) => change.after), before: ordered.map((change) => change.before) };
 }
 
 export interface PastePlan {
@@ -61,11 +61,16 @@ export interface PastePlan {
  * Pasted rows written from `target` rightwards and downwards. A single value pasted over a selected
  * area fills the area, as in a spreadsheet. Pasting stops at the last row (no records are created).
  */
-export function planPaste(matrix: readonly (readonly string[])[], target: readonly [number, number], context: GridContext, area?: Area): PastePlan {
-  const single = matrix.length === 1 && matrix[0]?.length === 1;
+export function planPaste(
+  matrix: readonly (readonly string[])[],
+  target: readonly [number, number],
+  context: GridContext,
+  area?: Area,
+): PastePlan {
+  const single = matrix.length === 1 && matrix[0]?.length === 1 ? (matrix[0]?.[0] ?? "") : null;
   const tiled =
-    single && area !== undefined && (area.width > 1 || area.height > 1)
-      ? Array.from({ length: area.height }, () => Array.from({ length: area.width }, () => matrix[0]![0]!))
+    single !== null && area !== undefined && (area.width > 1 || area.height > 1)
+      ? Array.from({ length: area.height }, () => Array.from({ length: area.width }, () => single))
       : matrix;
   const [startCol, startRow] = area !== undefined && tiled !== matrix ? [area.x, area.y] : target;
   const cells: CellValue[] = [];
@@ -112,7 +117,7 @@ export function planClear(area: Area, context: GridContext): Edit {
   const edit = planCellEdits(cells, context);
   // Nothing to write where the cell is already empty.
   const keep = edit.after.map((change, index) =>
-    Object.keys(change.data).some((name) => edit.before[index]!.data[name] !== change.data[name]),
+    Object.keys(change.data).some((name) => edit.before[index]?.data[name] !== change.data[name]),
   );
   return { after: edit.after.filter((_, index) => keep[index]), before: edit.before.filter((_, index) => keep[index]) };
 }

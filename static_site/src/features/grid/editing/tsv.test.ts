@@ -3,10 +3,16 @@ import { formatTsv, parseTsv } from "./tsv";
 
 describe("parseTsv", () => {
   it("splits rows and cells, ignoring the final newline and CRLF", () => {
-    expect(parseTsv("a\tb\r\nc\td\r\n")).toEqual([["a", "b"], ["c", "d"]]);
+    expect(parseTsv("a\tb\r\nc\td\r\n")).toEqual([
+      ["a", "b"],
+      ["c", "d"],
+    ]);
   });
   it("keeps empty cells", () => {
-    expect(parseTsv("\tb\t\n\t\t")).toEqual([["", "b", ""], ["", "", ""]]);
+    expect(parseTsv("\tb\t\n\t\t")).toEqual([
+      ["", "b", ""],
+      ["", "", ""],
+    ]);
   });
   it("reads quoted cells with tabs, newlines and doubled quotes", () => {
     expect(parseTsv('"line 1\nline 2"\t"say ""hi"""\tx\n"a\tb"\t1')).toEqual([
@@ -24,10 +30,19 @@ describe("parseTsv", () => {
 
 describe("formatTsv", () => {
   it("quotes only what needs it", () => {
-    expect(formatTsv([["a", "b c"], ["x\ty", 'q"'], ["multi\nline", ""]])).toBe('a\tb c\n"x\ty"\t"q"""\n"multi\nline"\t');
+    expect(
+      formatTsv([
+        ["a", "b c"],
+        ["x\ty", 'q"'],
+        ["multi\nline", ""],
+      ]),
+    ).toBe('a\tb c\n"x\ty"\t"q"""\n"multi\nline"\t');
   });
   it("round-trips through parseTsv", () => {
-    const rows = [["1", "two\tthree", '"quoted"'], ["", "new\nline", "end"]];
+    const rows = [
+      ["1", "two\tthree", '"quoted"'],
+      ["", "new\nline", "end"],
+    ];
     expect(parseTsv(formatTsv(rows))).toEqual(rows);
   });
 });

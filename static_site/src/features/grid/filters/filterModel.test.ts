@@ -4,15 +4,15 @@ import {
   countConditions,
   emptyGroup,
   escapeLike,
+  type FilterCondition,
+  type FilterGroup,
+  type FilterNode,
+  type FilterOperator,
   operatorsFor,
   readFilterTree,
   toWhereFilter,
   updateNode,
   writeFilterTree,
-  type FilterCondition,
-  type FilterGroup,
-  type FilterNode,
-  type FilterOperator,
 } from "./filterModel";
 
 function column(name: string, dataType: FieldType, extra: Partial<Column> = {}): Column {
@@ -39,7 +39,12 @@ const when = (col: string, operator: FilterOperator, value = "", value2 = ""): F
   value,
   value2,
 });
-const group = (combinator: "and" | "or", ...children: FilterNode[]): FilterGroup => ({ kind: "group", id: "g", combinator, children });
+const group = (combinator: "and" | "or", ...children: FilterNode[]): FilterGroup => ({
+  kind: "group",
+  id: "g",
+  combinator,
+  children,
+});
 
 describe("operatorsFor", () => {
   it("offers each field type its own operators", () => {
@@ -131,7 +136,11 @@ describe("toWhereFilter", () => {
 
 describe("tree edits and storage", () => {
   it("updates and removes nodes by id, and counts conditions", () => {
-    const tree = group("and", when("name", "eq", "a"), group("or", when("amount", "gt", "1"), when("seats", "lt", "2")));
+    const tree = group(
+      "and",
+      when("name", "eq", "a"),
+      group("or", when("amount", "gt", "1"), when("seats", "lt", "2")),
+    );
     expect(countConditions(tree)).toBe(3);
     const changed = updateNode(tree, "amount-gt", (node) => ({ ...node, value: "5" }) as FilterNode);
     expect(toWhereFilter(changed, schema)).toMatchObject({ and: [{}, { or: [{ amount: { gt: 5 } }, {}] }] });
@@ -139,7 +148,12 @@ describe("tree edits and storage", () => {
   });
 
   it("stores the tree without ids and reads it back against the schema", () => {
-    const tree = group("or", when("name", "eq", "a"), when("dropped", "eq", "x"), group("and", when("amount", "lte", "9")));
+    const tree = group(
+      "or",
+      when("name", "eq", "a"),
+      when("dropped", "eq", "x"),
+      group("and", when("amount", "lte", "9")),
+    );
     const stored = JSON.parse(JSON.stringify(writeFilterTree(tree)));
     expect(stored).toEqual({
       kind: "group",
@@ -147,7 +161,11 @@ describe("tree edits and storage", () => {
       children: [
         { kind: "condition", column: "name", operator: "eq", value: "a", value2: "" },
         { kind: "condition", column: "dropped", operator: "eq", value: "x", value2: "" },
-        { kind: "group", combinator: "and", children: [{ kind: "condition", column: "amount", operator: "lte", value: "9", value2: "" }] },
+        {
+          kind: "group",
+          combinator: "and",
+          children: [{ kind: "condition", column: "amount", operator: "lte", value: "9", value2: "" }],
+        },
       ],
     });
     const read = readFilterTree(stored, schema);

@@ -123,7 +123,12 @@ export function takesValue(operator: FilterOperator): boolean {
 }
 
 export function takesList(family: FilterFamily, operator: FilterOperator): boolean {
-  return operator === "in" || operator === "notIn" || operator === "overlaps" || (family === "multi" && operator === "contains");
+  return (
+    operator === "in" ||
+    operator === "notIn" ||
+    operator === "overlaps" ||
+    (family === "multi" && operator === "contains")
+  );
 }
 
 let counter = 0;
@@ -176,7 +181,8 @@ export function conditionFilter(condition: FilterCondition, column: Column): Whe
     if (upper === undefined) return null;
     return { [column.name]: { between: [value, upper] } };
   }
-  if (family === "text" && operator === "contains") return { [column.name]: { ilike: `%${escapeLike(String(value))}%` } };
+  if (family === "text" && operator === "contains")
+    return { [column.name]: { ilike: `%${escapeLike(String(value))}%` } };
   return { [column.name]: { [operator]: value } };
 }
 
@@ -219,7 +225,11 @@ export function countConditions(node: FilterNode): number {
 }
 
 /** Tree edits, by node id. */
-export function updateNode(root: FilterGroup, id: string, update: (node: FilterNode) => FilterNode | null): FilterGroup {
+export function updateNode(
+  root: FilterGroup,
+  id: string,
+  update: (node: FilterNode) => FilterNode | null,
+): FilterGroup {
   return mapGroup(root, id, update) as FilterGroup;
 }
 

@@ -1,6 +1,6 @@
 import { useQueries, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useState } from "react";
-import { useApi, type RecordRow, type RowsPage } from "../../../shared/api";
+import { type RecordRow, type RowsPage, useApi } from "../../../shared/api";
 import type { RowsView } from "../listQuery";
 
 /** Cached like a page of rows (`["rows", table, …]`), so edits and the live feed reach it too. */
@@ -16,13 +16,18 @@ export function useAddedRows(table: string, view: RowsView, isShown: (id: unknow
   const api = useApi();
   const queryClient = useQueryClient();
   const [ids, setIds] = useState<unknown[]>([]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: another table or view forgets the records added in this one
   useEffect(() => setIds([]), [table, view]);
 
   const rows = useQueries({
     queries: ids.map((id) => ({
       queryKey: addedRowKey(table, id),
       queryFn: async ({ signal }: { signal: AbortSignal }): Promise<RowsPage> => {
-        const row = await api.request<RecordRow>("GET", `/rest/db/${encodeURIComponent(table)}/${encodeURIComponent(String(id))}`, { signal });
+        const row = await api.request<RecordRow>(
+          "GET",
+          `/rest/db/${encodeURIComponent(table)}/${encodeURIComponent(String(id))}`,
+          { signal },
+        );
         return { rows: [row], pagination: { page: 1, limit: 1, total: 1, pages: 1 } };
       },
       staleTime: 30_000,
@@ -33,7 +38,10 @@ export function useAddedRows(table: string, view: RowsView, isShown: (id: unknow
 
   const add = useCallback(
     (id: unknown, row: RecordRow) => {
-      queryClient.setQueryData<RowsPage>(addedRowKey(table, id), { rows: [row], pagination: { page: 1, limit: 1, total: 1, pages: 1 } });
+      queryClient.setQueryData<RowsPage>(addedRowKey(table, id), {
+        rows: [row],
+        pagination: { page: 1, limit: 1, total: 1, pages: 1 },
+      });
       setIds((current) => [...current, id]);
     },
     [queryClient, table],

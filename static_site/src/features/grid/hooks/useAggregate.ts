@@ -1,5 +1,5 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { useApi, type RecordRow } from "../../../shared/api";
+import { type RecordRow, useApi } from "../../../shared/api";
 import type { AggregateRequest } from "../aggregates";
 
 export function aggregateKey(table: string, request?: AggregateRequest | null) {

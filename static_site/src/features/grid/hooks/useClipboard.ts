@@ -1,7 +1,7 @@
 import type { GridSelection } from "@glideapps/glide-data-grid";
-import { useEffect, useRef, type RefObject } from "react";
+import { type RefObject, useEffect, useRef } from "react";
 import { cellCopyText } from "../cells";
-import { planClear, planPaste, type Area, type GridContext } from "../editing/plan";
+import { type Area, type GridContext, planClear, planPaste } from "../editing/plan";
 import { formatTsv, parseTsv } from "../editing/tsv";
 import type { Edit } from "../editing/undo";
 
@@ -66,7 +66,9 @@ export function useClipboard({ frame, selection, context, apply, notify }: Optio
         notify(`Nothing was pasted: ${plan.errors.slice(0, 3).join("; ")}${more}`);
         return;
       }
-      notify(plan.rowsPastEnd > 0 ? `${plan.rowsPastEnd} pasted row(s) fell past the last record and were left out` : null);
+      notify(
+        plan.rowsPastEnd > 0 ? `${plan.rowsPastEnd} pasted row(s) fell past the last record and were left out` : null,
+      );
       void apply(plan.edit);
     };
     document.addEventListener("copy", onCopy);

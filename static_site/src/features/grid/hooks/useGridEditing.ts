@@ -7,11 +7,11 @@ import {
   type Item,
 } from "@glideapps/glide-data-grid";
 import { useQueryClient } from "@tanstack/react-query";
-import { useCallback, useState, type RefObject } from "react";
+import { type RefObject, useCallback, useState } from "react";
 import type { RecordRow, RowsPage } from "../../../shared/api";
 import { rowsViewKey } from "../api/rowsPages";
 import { editedValue } from "../cells";
-import { planCellEdits, planClear, type GridContext } from "../editing/plan";
+import { type GridContext, planCellEdits, planClear } from "../editing/plan";
 import type { RowsView } from "../listQuery";
 import { PAGE_SIZE } from "../pageWindow";
 import { useClipboard } from "./useClipboard";
@@ -48,7 +48,10 @@ export function useGridEditing({ table, view, context, grid, frame, pin }: Optio
       // The first column a person can type into.
       const col = Math.max(0, context.editable.indexOf(true));
       grid.current?.scrollTo(col, row);
-      setSelection({ ...EMPTY_SELECTION, current: { cell: [col, row], range: { x: col, y: row, width: 1, height: 1 }, rangeStack: [] } });
+      setSelection({
+        ...EMPTY_SELECTION,
+        current: { cell: [col, row], range: { x: col, y: row, width: 1, height: 1 }, rangeStack: [] },
+      });
     },
     [grid, context.editable],
   );

@@ -2,7 +2,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import type { RowsPage } from "../../../shared/api";
 import { planChange } from "../realtime";
 import { aggregateKey } from "./useAggregate";
-import { useTableFeed, type LiveState } from "./useTableFeed";
+import { type LiveState, useTableFeed } from "./useTableFeed";
 
 export type { LiveState } from "./useTableFeed";
 

@@ -1,12 +1,17 @@
-import { useMutation, useQueryClient, type QueryClient } from "@tanstack/react-query";
+import { type QueryClient, useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRef, useState } from "react";
-import { useApi, type RecordRow, type RowsPage } from "../../../shared/api";
+import { type RecordRow, type RowsPage, useApi } from "../../../shared/api";
 import { bulkDelete, bulkUpdate, createRecord } from "../api/records";
-import { UndoStack, undoBody, type Edit, type RowChange } from "../editing/undo";
+import { type Edit, type RowChange, UndoStack, undoBody } from "../editing/undo";
 import { aggregateKey } from "./useAggregate";
 
 /** Writes each row (matched by key) into every cached page of the table. */
-function writeRows(queryClient: QueryClient, table: string, primaryKey: string, rows: ReadonlyMap<string, (row: RecordRow) => RecordRow>) {
+function writeRows(
+  queryClient: QueryClient,
+  table: string,
+  primaryKey: string,
+  rows: ReadonlyMap<string, (row: RecordRow) => RecordRow>,
+) {
   for (const [queryKey, data] of queryClient.getQueriesData<RowsPage>({ queryKey: ["rows", table] })) {
     if (data === undefined || !data.rows.some((row) => rows.has(String(row[primaryKey])))) continue;
     queryClient.setQueryData<RowsPage>(queryKey, {

@@ -1,6 +1,6 @@
 import type { TableDocument } from "../../../shared/api";
-import { useViewLayout, type LayoutCodec } from "../../viewswitch/useViewLayout";
-import { fromViewConfig, toViewConfig, type GridLayout } from "../layout";
+import { type LayoutCodec, useViewLayout } from "../../viewswitch/useViewLayout";
+import { fromViewConfig, type GridLayout, toViewConfig } from "../layout";
 
 export type { SaveState } from "../../viewswitch/useViewLayout";
 

@@ -1,14 +1,18 @@
 import { useEffect, useRef, useState } from "react";
 import { currentApiKey, studioConfig } from "../../../shared/session/studioSession";
-import { openFeed, type Feed } from "../liveFeed";
-import { parseChange, type ChangeEvent } from "../realtime";
+import { type Feed, openFeed } from "../liveFeed";
+import { type ChangeEvent, parseChange } from "../realtime";
 
 /** Changes close together are fetched once; the first one still shows well within a second. */
 const REFETCH_COALESCE_MS = 150;
 
 export type LiveState = "connecting" | "live" | "off";
 
-export const LIVE_TEXT: Record<LiveState, string> = { connecting: "Connecting…", live: "Live", off: "Live updates off" };
+export const LIVE_TEXT: Record<LiveState, string> = {
+  connecting: "Connecting…",
+  live: "Live",
+  off: "Live updates off",
+};
 
 /**
  * Follows the realtime feed (SSE locally, the WebSocket API on AWS) of one table, for the grid and
@@ -16,7 +20,11 @@ export const LIVE_TEXT: Record<LiveState, string> = { connecting: "Connecting…
  * fetch again; `refetch` runs then, once for changes close together, and after a gap or a
  * reconnect. Without the `realtime` scope, or with realtime off on the server, it says "off".
  */
-export function useTableFeed(table: string, refetch: () => void, apply: (change: ChangeEvent) => boolean = () => true): LiveState {
+export function useTableFeed(
+  table: string,
+  refetch: () => void,
+  apply: (change: ChangeEvent) => boolean = () => true,
+): LiveState {
   const [state, setState] = useState<LiveState>("connecting");
   const latest = useRef({ refetch, apply });
   latest.current = { refetch, apply };

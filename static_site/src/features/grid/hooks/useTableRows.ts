@@ -1,9 +1,9 @@
-import { useQueries, useQueryClient, type UseQueryResult } from "@tanstack/react-query";
+import { type UseQueryResult, useQueries, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useMemo } from "react";
-import { useApi, type RecordRow, type RowsPage } from "../../../shared/api";
+import { type RecordRow, type RowsPage, useApi } from "../../../shared/api";
 import { fetchRowsPage, rowsPageKey } from "../api/rowsPages";
 import type { RowsView } from "../listQuery";
-import { locateRow, pagesForRange, rowCountFrom, type RowRange } from "../pageWindow";
+import { locateRow, pagesForRange, type RowRange, rowCountFrom } from "../pageWindow";
 
 export interface TableRows {
   /** Rows the grid should claim (an estimate until the last page has been seen). */
@@ -56,10 +56,13 @@ export function useTableRows(table: string, view: RowsView, visible: RowRange): 
     combine,
   });
 
-  const getRow = useCallback((index: number) => {
-    const { page, offset } = locateRow(index);
-    return loaded.get(page)?.rows[offset];
-  }, [loaded]);
+  const getRow = useCallback(
+    (index: number) => {
+      const { page, offset } = locateRow(index);
+      return loaded.get(page)?.rows[offset];
+    },
+    [loaded],
+  );
 
   const rowCount = useMemo(
     () =>

@@ -2,7 +2,7 @@ import { useState } from "react";
 import { Dialog } from "../../../shared/ui/Dialog";
 import { ErrorMessage } from "../../../shared/ui/ErrorMessage";
 import { useCreateApiKey, useTableNames } from "../api/keyQueries";
-import { EMPTY_KEY_FORM, keyFormBody, SCOPES, type KeyForm } from "../keyForm";
+import { EMPTY_KEY_FORM, type KeyForm, keyFormBody, SCOPES } from "../keyForm";
 import { SecretOnce } from "./SecretOnce";
 
 /** The "API key" dialog: name, scopes, table allowlist, read-only, expiry, rate limit; then the secret, once. */
@@ -76,7 +76,9 @@ export function ApiKeyDialog({ onClose }: { onClose: () => void }) {
                 checked={form.tables.includes(name)}
                 onChange={(event) =>
                   change({
-                    tables: event.target.checked ? [...form.tables, name] : form.tables.filter((table) => table !== name),
+                    tables: event.target.checked
+                      ? [...form.tables, name]
+                      : form.tables.filter((table) => table !== name),
                   })
                 }
               />
@@ -86,7 +88,11 @@ export function ApiKeyDialog({ onClose }: { onClose: () => void }) {
         </div>
       </fieldset>
       <label className="choice">
-        <input type="checkbox" checked={form.readOnly} onChange={(event) => change({ readOnly: event.target.checked })} />
+        <input
+          type="checkbox"
+          checked={form.readOnly}
+          onChange={(event) => change({ readOnly: event.target.checked })}
+        />
         <span>Read-only</span>
       </label>
       <div className="field-row">

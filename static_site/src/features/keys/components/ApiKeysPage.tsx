@@ -1,7 +1,7 @@
 import { lazy, Suspense, useState } from "react";
 import { ConfirmDialog } from "../../../shared/ui/ConfirmDialog";
 import { ErrorMessage } from "../../../shared/ui/ErrorMessage";
-import { useApiKeys, useRevokeApiKey, type ApiKeyDocument } from "../api/keyQueries";
+import { type ApiKeyDocument, useApiKeys, useRevokeApiKey } from "../api/keyQueries";
 import { SCOPES } from "../keyForm";
 
 const ApiKeyDialog = lazy(() => import("./ApiKeyDialog").then((module) => ({ default: module.ApiKeyDialog })));
@@ -29,13 +29,22 @@ export function ApiKeysPage() {
         <table className="data-table">
           <thead>
             <tr>
-              {["ID", "Name", "Prefix", "Scopes", "Tables", "Read-only", "Expires", "Rate limit", "Created", "Status"].map(
-                (heading) => (
-                  <th key={heading} scope="col">
-                    {heading}
-                  </th>
-                ),
-              )}
+              {[
+                "ID",
+                "Name",
+                "Prefix",
+                "Scopes",
+                "Tables",
+                "Read-only",
+                "Expires",
+                "Rate limit",
+                "Created",
+                "Status",
+              ].map((heading) => (
+                <th key={heading} scope="col">
+                  {heading}
+                </th>
+              ))}
               <th scope="col">
                 <span className="visually-hidden">Actions</span>
               </th>

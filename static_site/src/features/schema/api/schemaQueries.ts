@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { queryKeys, useApi, type TableSummary } from "../../../shared/api";
+import { queryKeys, type TableSummary, useApi } from "../../../shared/api";
 import type { ColumnDefinition, ColumnDocument, IndexDocument } from "../types";
 
 interface TableWithColumns extends TableSummary {
@@ -83,7 +83,8 @@ export function useCreateIndex() {
   const api = useApi();
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (body: Omit<IndexDocument, "primary">) => api.request<IndexDocument>("POST", "/rest/db/indexes", { body }),
+    mutationFn: (body: Omit<IndexDocument, "primary">) =>
+      api.request<IndexDocument>("POST", "/rest/db/indexes", { body }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.indexes }),
   });
 }

@@ -4,12 +4,12 @@ import { Dialog } from "../../../shared/ui/Dialog";
 import { ErrorMessage } from "../../../shared/ui/ErrorMessage";
 import { useAddColumn, useUpdateColumn } from "../api/schemaQueries";
 import {
+  type ColumnForm,
+  type ColumnFormErrors,
   columnFormFrom,
   columnFormToDefinition,
   EMPTY_COLUMN_FORM,
   withDataType,
-  type ColumnForm,
-  type ColumnFormErrors,
 } from "../columnForm";
 import { FIELD_TYPES } from "../fieldTypes";
 import type { ColumnDocument } from "../types";
@@ -78,7 +78,8 @@ export function ColumnEditor({ table, column, columnNames, onClose }: Props) {
       </label>
       <label className="field">
         <span>Type</span>
-        <select aria-label="Type"
+        <select
+          aria-label="Type"
           value={form.dataType}
           onChange={(event) => setForm((now) => withDataType(now, event.target.value as FieldType))}
         >
@@ -107,11 +108,19 @@ export function ColumnEditor({ table, column, columnNames, onClose }: Props) {
         <legend>Constraints</legend>
         <div className="field-row">
           <label className="choice">
-            <input type="checkbox" checked={form.nullable} onChange={(event) => change({ nullable: event.target.checked })} />
+            <input
+              type="checkbox"
+              checked={form.nullable}
+              onChange={(event) => change({ nullable: event.target.checked })}
+            />
             <span>Nullable</span>
           </label>
           <label className="choice">
-            <input type="checkbox" checked={form.unique} onChange={(event) => change({ unique: event.target.checked })} />
+            <input
+              type="checkbox"
+              checked={form.unique}
+              onChange={(event) => change({ unique: event.target.checked })}
+            />
             <span>Unique</span>
           </label>
         </div>

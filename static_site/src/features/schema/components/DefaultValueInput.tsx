@@ -1,4 +1,5 @@
-import { hasDefault, type ColumnForm } from "../columnForm";
+import type { ReactNode } from "react";
+import { type ColumnForm, hasDefault } from "../columnForm";
 import { FieldError } from "./FieldError";
 
 interface Props {
@@ -21,7 +22,7 @@ export function DefaultValueInput({ form, error, onChange }: Props) {
   const options = form.options.map((option) => option.trim()).filter((option) => option !== "");
   const set = (defaultValue: string) => onChange({ defaultValue });
 
-  let input;
+  let input: ReactNode;
   switch (form.dataType) {
     case "checkbox":
       input = (
@@ -91,6 +92,7 @@ export function DefaultValueInput({ form, error, onChange }: Props) {
   }
   return (
     <div>
+      {/* biome-ignore lint/a11y/noLabelWithoutControl: the control is `input`, made above for the column's type */}
       <label className="field">
         <span>Default value</span>
         {input}

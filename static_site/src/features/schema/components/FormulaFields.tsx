@@ -28,7 +28,8 @@ export function FormulaFields({ form, errors, onChange, columnNames, fixed }: Pr
       <div className="field-row">
         <label className="field">
           <span>Result type</span>
-          <select aria-label="Result type"
+          <select
+            aria-label="Result type"
             value={form.formulaResultType}
             disabled={fixed}
             onChange={(event) => onChange({ formulaResultType: event.target.value as FormulaResultType })}

@@ -1,5 +1,5 @@
-import { useId, useRef, useState, type KeyboardEvent } from "react";
-import { applyCompletion, completeFormula, sqlWord, type Completion } from "../formulaCompletion";
+import { type KeyboardEvent, useId, useRef, useState } from "react";
+import { applyCompletion, type Completion, completeFormula, sqlWord } from "../formulaCompletion";
 
 interface Props {
   value: string;
@@ -75,11 +75,14 @@ export function FormulaInput({ value, onChange, columns, invalid }: Props) {
         />
       </label>
       {open && (
+        // biome-ignore lint/a11y/noNoninteractiveElementToInteractiveRole: the formula's suggestions (WAI-ARIA combobox): the input keeps the focus and points at the option with aria-activedescendant
         <ul id={listId} role="listbox" aria-label="Suggestions" className="suggestions">
           {completion.suggestions.map((word, index) => (
+            // biome-ignore lint/a11y/useFocusableInteractive: chosen with the arrows from the input (aria-activedescendant), never focused itself
             <li
               key={word}
               id={`${listId}-${index}`}
+              // biome-ignore lint/a11y/noNoninteractiveElementToInteractiveRole: an option of the list box above
               role="option"
               aria-selected={index === chosen}
               onMouseDown={(event) => {

@@ -2,7 +2,7 @@ import { useState } from "react";
 import { Dialog } from "../../../shared/ui/Dialog";
 import { ErrorMessage } from "../../../shared/ui/ErrorMessage";
 import { useCreateIndex, useTableColumns, useTableNames } from "../api/schemaQueries";
-import { EMPTY_INDEX_FORM, INDEX_METHODS, indexBody, suggestIndexName, type IndexForm } from "../indexForm";
+import { EMPTY_INDEX_FORM, INDEX_METHODS, type IndexForm, indexBody, suggestIndexName } from "../indexForm";
 import type { IndexMethod } from "../types";
 import { FieldError } from "./FieldError";
 
@@ -45,7 +45,11 @@ export function IndexEditor({ initialTable, onClose }: { initialTable: string | 
       </label>
       <label className="field">
         <span>Table</span>
-        <select aria-label="Table" value={form.tableName} onChange={(event) => change({ tableName: event.target.value, columnNames: [] })}>
+        <select
+          aria-label="Table"
+          value={form.tableName}
+          onChange={(event) => change({ tableName: event.target.value, columnNames: [] })}
+        >
           <option value="">Choose a table…</option>
           {(tables.data ?? []).map((name) => (
             <option key={name}>{name}</option>
@@ -67,7 +71,9 @@ export function IndexEditor({ initialTable, onClose }: { initialTable: string | 
                 />
                 <span>
                   {column.name}
-                  {position >= 0 && form.columnNames.length > 1 && <small className="muted-inline"> #{position + 1}</small>}
+                  {position >= 0 && form.columnNames.length > 1 && (
+                    <small className="muted-inline"> #{position + 1}</small>
+                  )}
                 </span>
               </label>
             );
@@ -77,7 +83,11 @@ export function IndexEditor({ initialTable, onClose }: { initialTable: string | 
       <div className="field-row">
         <label className="field">
           <span>Method</span>
-          <select aria-label="Method" value={form.type} onChange={(event) => change({ type: event.target.value as IndexMethod })}>
+          <select
+            aria-label="Method"
+            value={form.type}
+            onChange={(event) => change({ type: event.target.value as IndexMethod })}
+          >
             {INDEX_METHODS.map((method) => (
               <option key={method}>{method}</option>
             ))}

@@ -15,6 +15,7 @@ export function OptionsEditor({ options, onChange }: { options: string[]; onChan
       <legend>Options</legend>
       <ul ref={list} className="options-list">
         {options.map((option, index) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: options are edited in place and may repeat while typed; the position is the option
           <li key={index}>
             <input
               aria-label={`Option ${index + 1}`}

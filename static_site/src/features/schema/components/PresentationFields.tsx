@@ -1,4 +1,4 @@
-import { formatKind, type ColumnForm } from "../columnForm";
+import { type ColumnForm, formatKind } from "../columnForm";
 import { CURRENCIES, DATE_FORMATS, NUMBER_FORMATS } from "../fieldTypes";
 
 interface Props {
@@ -17,7 +17,8 @@ export function PresentationFields({ form, onChange }: Props) {
         <div className="field-row">
           <label className="field">
             <span>Number format</span>
-            <select aria-label="Number format"
+            <select
+              aria-label="Number format"
               value={form.numberFormat}
               onChange={(event) => onChange({ numberFormat: event.target.value as ColumnForm["numberFormat"] })}
             >
@@ -31,7 +32,11 @@ export function PresentationFields({ form, onChange }: Props) {
           {form.numberFormat === "currency" && (
             <label className="field">
               <span>Currency</span>
-              <select aria-label="Currency" value={form.currency} onChange={(event) => onChange({ currency: event.target.value })}>
+              <select
+                aria-label="Currency"
+                value={form.currency}
+                onChange={(event) => onChange({ currency: event.target.value })}
+              >
                 {CURRENCIES.map((currency) => (
                   <option key={currency}>{currency}</option>
                 ))}
@@ -43,7 +48,11 @@ export function PresentationFields({ form, onChange }: Props) {
         <div className="field-row">
           <label className="field">
             <span>Date format</span>
-            <select aria-label="Date format" value={form.dateFormat} onChange={(event) => onChange({ dateFormat: event.target.value })}>
+            <select
+              aria-label="Date format"
+              value={form.dateFormat}
+              onChange={(event) => onChange({ dateFormat: event.target.value })}
+            >
               <option value="">(default)</option>
               {DATE_FORMATS.map((format) => (
                 <option key={format}>{format}</option>
@@ -51,7 +60,11 @@ export function PresentationFields({ form, onChange }: Props) {
             </select>
           </label>
           <label className="choice">
-            <input type="checkbox" checked={form.showTime} onChange={(event) => onChange({ showTime: event.target.checked })} />
+            <input
+              type="checkbox"
+              checked={form.showTime}
+              onChange={(event) => onChange({ showTime: event.target.checked })}
+            />
             <span>Show time</span>
           </label>
         </div>

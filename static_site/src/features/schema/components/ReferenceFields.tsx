@@ -27,7 +27,11 @@ export function ReferenceFields({ form, errors, onChange }: Props) {
   const action = (label: string, key: "onUpdate" | "onDelete") => (
     <label className="field">
       <span>{label}</span>
-      <select aria-label={label} value={form[key]} onChange={(event) => onChange({ [key]: event.target.value as ReferentialAction })}>
+      <select
+        aria-label={label}
+        value={form[key]}
+        onChange={(event) => onChange({ [key]: event.target.value as ReferentialAction })}
+      >
         {REFERENTIAL_ACTIONS.map((choice) => (
           <option key={choice.value} value={choice.value}>
             {choice.label}
@@ -42,11 +46,17 @@ export function ReferenceFields({ form, errors, onChange }: Props) {
       <legend>Reference</legend>
       <label className="field">
         <span>Target table</span>
-        <select aria-label="Target table"
+        <select
+          aria-label="Target table"
           value={form.referenceTable}
           aria-invalid={errors.referenceTable !== undefined}
           onChange={(event) =>
-            onChange({ referenceTable: event.target.value, referenceColumn: "", referenceColumnType: "", displayColumn: "" })
+            onChange({
+              referenceTable: event.target.value,
+              referenceColumn: "",
+              referenceColumnType: "",
+              displayColumn: "",
+            })
           }
         >
           <option value="">Choose a table…</option>
@@ -60,7 +70,8 @@ export function ReferenceFields({ form, errors, onChange }: Props) {
       <FieldError message={errors.referenceTable} />
       <label className="field">
         <span>Target column</span>
-        <select aria-label="Target column"
+        <select
+          aria-label="Target column"
           value={form.referenceColumn}
           aria-invalid={errors.referenceColumn !== undefined}
           onChange={(event) => {
@@ -84,7 +95,11 @@ export function ReferenceFields({ form, errors, onChange }: Props) {
       </div>
       <label className="field">
         <span>Display column</span>
-        <select aria-label="Display column" value={form.displayColumn} onChange={(event) => onChange({ displayColumn: event.target.value })}>
+        <select
+          aria-label="Display column"
+          value={form.displayColumn}
+          onChange={(event) => onChange({ displayColumn: event.target.value })}
+        >
           <option value="">(automatic)</option>
           {columns.map((column) => (
             <option key={column.name} value={column.name}>

@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { queryKeys, useApi, type TableSummary } from "../../../shared/api";
+import { queryKeys, type TableSummary, useApi } from "../../../shared/api";
 import { deleteTablePath } from "../deleteConfirm";
 
 /** `POST /rest/db/tables`. */

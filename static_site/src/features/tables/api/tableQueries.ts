@@ -1,5 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
-import { queryKeys, useApi, type TableDocument, type TableSummary } from "../../../shared/api";
+import { queryKeys, type TableDocument, type TableSummary, useApi } from "../../../shared/api";
 
 export const tableKeys = {
   list: queryKeys.tables,

@@ -2,17 +2,17 @@ import { useState } from "react";
 import type { TableSummary } from "../../../shared/api";
 import { Dialog } from "../../../shared/ui/Dialog";
 import { ErrorMessage } from "../../../shared/ui/ErrorMessage";
-import { useTableDocument } from "../api/tableQueries";
 import { useCreateTable, useUpdateTable } from "../api/tableMutations";
+import { useTableDocument } from "../api/tableQueries";
 import {
   createTableBody,
   EMPTY_TABLE_FORM,
   ID_TYPES,
+  type IdType,
   identifierError,
+  type TableForm,
   tableFormFrom,
   updateTableBody,
-  type IdType,
-  type TableForm,
 } from "../tableForm";
 
 interface Props {
@@ -90,7 +90,12 @@ function TableEditorForm({
       </label>
       <label className="field">
         <span>Comment</span>
-        <textarea value={form.comment} maxLength={500} rows={2} onChange={(event) => set("comment", event.target.value)} />
+        <textarea
+          value={form.comment}
+          maxLength={500}
+          rows={2}
+          onChange={(event) => set("comment", event.target.value)}
+        />
       </label>
       <fieldset className="field-group" disabled={original !== null}>
         <legend>ID type{original !== null && " (fixed once created)"}</legend>

@@ -1,6 +1,6 @@
-import { useCallback } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useApi, type KeyIdentity } from "../../../shared/api";
+import { useCallback } from "react";
+import { type KeyIdentity, useApi } from "../../../shared/api";
 import { currentApiKey } from "../../../shared/session/studioSession";
 
 export type ViewType = "grid" | "calendar" | "map" | "timeline";
@@ -77,7 +77,10 @@ export function useViewMutations(table: string) {
     mutationFn: (body: { name: string; type: ViewType; config: Record<string, unknown> }) =>
       api.request<SavedView>("POST", "/rest/views", { body: { table, ...body } }),
     // A view made in the studio is the one on screen: it is the one opened last.
-    onSuccess: (view) => (replace(view), markOpened(view.id)),
+    onSuccess: (view) => {
+      replace(view);
+      markOpened(view.id);
+    },
   });
   const update = useMutation({
     mutationFn: ({ id, change }: { id: number; change: ViewChange }) =>
@@ -89,7 +92,8 @@ export function useViewMutations(table: string) {
       await api.request<null>("DELETE", `/rest/views/${id}`);
       return id;
     },
-    onSuccess: (id) => queryClient.setQueryData<SavedView[]>(key, (views = []) => views.filter((view) => view.id !== id)),
+    onSuccess: (id) =>
+      queryClient.setQueryData<SavedView[]>(key, (views = []) => views.filter((view) => view.id !== id)),
   });
   return { create, update, remove, markOpened };
 }

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from "react";
+import { type FormEvent, useState } from "react";
 import { Popover } from "../../../shared/ui/Popover";
 import type { SavedView } from "../api/viewQueries";
 
@@ -25,7 +25,17 @@ export function ViewMenu(props: ViewMenuProps) {
   );
 }
 
-function ViewMenuPanel({ views, current, canWrite, onSelect, onCreate, onRename, onDuplicate, onDelete, close }: ViewMenuProps & { close: () => void }) {
+function ViewMenuPanel({
+  views,
+  current,
+  canWrite,
+  onSelect,
+  onCreate,
+  onRename,
+  onDuplicate,
+  onDelete,
+  close,
+}: ViewMenuProps & { close: () => void }) {
   const [mode, setMode] = useState<Mode>({ kind: "list" });
 
   if (mode.kind === "create" || mode.kind === "rename") {
@@ -46,7 +56,14 @@ function ViewMenuPanel({ views, current, canWrite, onSelect, onCreate, onRename,
     return (
       <div className="view-confirm" role="group" aria-label="Confirm delete">
         <p>Delete the view “{current.name}”? Its layout is lost; the records stay.</p>
-        <button type="button" className="danger" onClick={() => (onDelete(), close())}>
+        <button
+          type="button"
+          className="danger"
+          onClick={() => {
+            onDelete();
+            close();
+          }}
+        >
           Delete
         </button>
         <button type="button" onClick={() => setMode({ kind: "list" })}>
@@ -65,7 +82,10 @@ function ViewMenuPanel({ views, current, canWrite, onSelect, onCreate, onRename,
           role="menuitem"
           className="menu-item"
           aria-current={view.id === current?.id ? "true" : undefined}
-          onClick={() => (onSelect(view), close())}
+          onClick={() => {
+            onSelect(view);
+            close();
+          }}
         >
           <span aria-hidden="true">{view.id === current?.id ? "✓ " : "  "}</span>
           {view.name}
@@ -82,7 +102,15 @@ function ViewMenuPanel({ views, current, canWrite, onSelect, onCreate, onRename,
               <button type="button" role="menuitem" className="menu-item" onClick={() => setMode({ kind: "rename" })}>
                 Rename view
               </button>
-              <button type="button" role="menuitem" className="menu-item" onClick={() => (onDuplicate(), close())}>
+              <button
+                type="button"
+                role="menuitem"
+                className="menu-item"
+                onClick={() => {
+                  onDuplicate();
+                  close();
+                }}
+              >
                 Duplicate view
               </button>
               <button type="button" role="menuitem" className="menu-item" onClick={() => setMode({ kind: "delete" })}>
@@ -98,7 +126,12 @@ function ViewMenuPanel({ views, current, canWrite, onSelect, onCreate, onRename,
   );
 }
 
-function NameForm(props: { initial: string; submitLabel: string; onSubmit: (name: string) => void; onCancel: () => void }) {
+function NameForm(props: {
+  initial: string;
+  submitLabel: string;
+  onSubmit: (name: string) => void;
+  onCancel: () => void;
+}) {
   const [name, setName] = useState(props.initial);
   const submit = (event: FormEvent) => {
     event.preventDefault();

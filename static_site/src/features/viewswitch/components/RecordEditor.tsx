@@ -4,7 +4,17 @@ import type { Field } from "../../grid/editing/fields";
 import type { useViewWrites } from "../useViewRecords";
 
 /** The grid's record form for a record of a calendar, timeline or map (saved with a PATCH). */
-export function RecordEditor({ table, row, writes, onClose }: { table: TableDocument; row: RecordRow; writes: ReturnType<typeof useViewWrites>; onClose: () => void }) {
+export function RecordEditor({
+  table,
+  row,
+  writes,
+  onClose,
+}: {
+  table: TableDocument;
+  row: RecordRow;
+  writes: ReturnType<typeof useViewWrites>;
+  onClose: () => void;
+}) {
   const key = table.primaryKey.name;
   return (
     <RecordDialog
@@ -12,7 +22,10 @@ export function RecordEditor({ table, row, writes, onClose }: { table: TableDocu
       schema={table.schema as Field[]}
       primaryKey={key}
       row={row}
-      onClose={() => (writes.reset(), onClose())}
+      onClose={() => {
+        writes.reset();
+        onClose();
+      }}
       onSave={async (changes) => {
         try {
           await writes.patch.mutateAsync({ id: row[key], data: changes });
@@ -28,14 +41,27 @@ export function RecordEditor({ table, row, writes, onClose }: { table: TableDocu
 }
 
 /** The record form for a new record; the values it was started with (the day clicked) are sent with it. */
-export function NewRecordEditor({ table, preset, writes, onClose }: { table: TableDocument; preset: RecordRow; writes: ReturnType<typeof useViewWrites>; onClose: () => void }) {
+export function NewRecordEditor({
+  table,
+  preset,
+  writes,
+  onClose,
+}: {
+  table: TableDocument;
+  preset: RecordRow;
+  writes: ReturnType<typeof useViewWrites>;
+  onClose: () => void;
+}) {
   return (
     <RecordDialog
       table={table.name}
       schema={table.schema as Field[]}
       primaryKey={table.primaryKey.name}
       row={null}
-      onClose={() => (writes.reset(), onClose())}
+      onClose={() => {
+        writes.reset();
+        onClose();
+      }}
       onSave={async (changes) => {
         try {
           await writes.create.mutateAsync({ ...preset, ...changes });

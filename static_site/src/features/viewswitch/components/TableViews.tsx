@@ -1,5 +1,5 @@
 import "../switcher.css";
-import { lazy, Suspense, useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
+import { type KeyboardEvent, lazy, Suspense, useEffect, useId, useRef, useState } from "react";
 import type { TableDocument } from "../../../shared/api";
 import { latestOpened, useViews } from "../../views";
 import { isViewKind, KIND_LABELS, VIEW_KINDS, type ViewKind } from "../kinds";
@@ -7,8 +7,12 @@ import { kindStore } from "../useViewLayout";
 
 // Each kind of view is a chunk of its own, loaded when it is first shown (Leaflet only with the map).
 const TableGrid = lazy(() => import("../../grid").then((module) => ({ default: module.TableGrid })));
-const CalendarView = lazy(() => import("../../calendar/CalendarView").then((module) => ({ default: module.CalendarView })));
-const TimelineView = lazy(() => import("../../timeline/TimelineView").then((module) => ({ default: module.TimelineView })));
+const CalendarView = lazy(() =>
+  import("../../calendar/CalendarView").then((module) => ({ default: module.CalendarView })),
+);
+const TimelineView = lazy(() =>
+  import("../../timeline/TimelineView").then((module) => ({ default: module.TimelineView })),
+);
 const MapView = lazy(() => import("../../map/MapView").then((module) => ({ default: module.MapView })));
 
 /** A table seen as a grid, a calendar, a timeline or a map: a tab per kind, the last one shown comes back. */

@@ -6,10 +6,10 @@ import { Popover } from "../../../shared/ui/Popover";
 import { columnTitle } from "../../grid/columns";
 import { FilterBuilder } from "../../grid/components/toolbar/FilterBuilder";
 import { countConditions, type FilterGroup } from "../../grid/filters/filterModel";
-import { ViewMenu, type ViewMenuProps } from "../../views";
 import { LIVE_TEXT } from "../../grid/hooks/useTableFeed";
-import { VIEW_LIMIT, type LiveState } from "../useViewRecords";
+import { ViewMenu, type ViewMenuProps } from "../../views";
 import { SAVE_TEXT, type SaveState } from "../useViewLayout";
+import { type LiveState, VIEW_LIMIT } from "../useViewRecords";
 
 /** A `<select>` of the table's columns of some types (a combobox named by `label`). */
 export function FieldSelect(props: {
@@ -26,7 +26,11 @@ export function FieldSelect(props: {
   return (
     <label className="inline-label">
       {label}
-      <select aria-label={label} value={value ?? ""} onChange={(event) => onChange(event.target.value === "" ? null : event.target.value)}>
+      <select
+        aria-label={label}
+        value={value ?? ""}
+        onChange={(event) => onChange(event.target.value === "" ? null : event.target.value)}
+      >
         {(noneLabel !== undefined || value === null) && <option value="">{noneLabel ?? "(choose)"}</option>}
         {options.map((column) => (
           <option key={column.name} value={column.name}>
@@ -39,7 +43,15 @@ export function FieldSelect(props: {
 }
 
 /** The view's own filter: the grid's filter builder in a popover ("Filter"). */
-export function ViewFilter({ schema, filter, onChange }: { schema: readonly Column[]; filter: FilterGroup; onChange: (filter: FilterGroup) => void }) {
+export function ViewFilter({
+  schema,
+  filter,
+  onChange,
+}: {
+  schema: readonly Column[];
+  filter: FilterGroup;
+  onChange: (filter: FilterGroup) => void;
+}) {
   const conditions = countConditions(filter);
   return (
     <Popover label="Filter" content={conditions === 0 ? "Filter" : `Filter (${conditions})`} className="wide">
@@ -47,7 +59,6 @@ export function ViewFilter({ schema, filter, onChange }: { schema: readonly Colu
     </Popover>
   );
 }
-
 
 /** A view's toolbar: its saved views menu, then its own controls, the filter, and the save state. */
 export function ViewToolbar(props: {
@@ -72,7 +83,7 @@ export function ViewToolbar(props: {
       <span role="status" className="save-state" title={props.saveError ?? undefined}>
         {SAVE_TEXT[props.saveState]}
       </span>
-      <span className="live-state muted small" aria-label="Live updates">
+      <span className="live-state muted small" title="Live updates">
         {LIVE_TEXT[props.live]}
       </span>
     </div>

@@ -2,7 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useApi } from "../../../../shared/api";
 import { signedFileUrl, uploadFiles } from "../../api/records";
-import { attachmentsOf, isImage, type Attachment, type Field } from "../../editing/fields";
+import { type Attachment, attachmentsOf, type Field, isImage } from "../../editing/fields";
 
 interface Props {
   field: Field;
@@ -39,7 +39,12 @@ export function AttachmentEditor({ field, label, value, onChange, table }: Props
           <li key={file.key}>
             {isImage(file) && <Thumbnail file={file} />}
             <span className="attachment-name">{file.name}</span>
-            <button type="button" className="link-button" aria-label={`Remove ${file.name}`} onClick={() => onChange(files.filter((item) => item.key !== file.key))}>
+            <button
+              type="button"
+              className="link-button"
+              aria-label={`Remove ${file.name}`}
+              onClick={() => onChange(files.filter((item) => item.key !== file.key))}
+            >
               ×
             </button>
           </li>
@@ -48,9 +53,19 @@ export function AttachmentEditor({ field, label, value, onChange, table }: Props
       </ul>
       <label className="upload-button">
         {busy ? "Uploading…" : "Upload files"}
-        <input type="file" multiple aria-label="Upload files" disabled={busy} onChange={(event) => void upload(event.target.files)} />
+        <input
+          type="file"
+          multiple
+          aria-label="Upload files"
+          disabled={busy}
+          onChange={(event) => void upload(event.target.files)}
+        />
       </label>
-      {error && <p role="alert" className="field-error">{error}</p>}
+      {error && (
+        <p role="alert" className="field-error">
+          {error}
+        </p>
+      )}
     </div>
   );
 }

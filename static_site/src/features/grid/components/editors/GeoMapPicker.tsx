@@ -28,7 +28,12 @@ export default function GeoMapPicker({ label, point, onPick }: Props) {
     const at = L.latLng(next.y, next.x);
     if (marker.current) marker.current.setLatLng(at);
     else {
-      marker.current = L.marker(at, { draggable: true, icon: PIN, keyboard: false, title: "Drag to move the point" }).addTo(instance);
+      marker.current = L.marker(at, {
+        draggable: true,
+        icon: PIN,
+        keyboard: false,
+        title: "Drag to move the point",
+      }).addTo(instance);
       marker.current.on("dragend", () => {
         const moved = marker.current?.getLatLng();
         if (moved) pick.current(pointFromLatLng(moved.lat, moved.lng));
@@ -36,6 +41,7 @@ export default function GeoMapPicker({ label, point, onPick }: Props) {
     }
   };
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the map is made once; later points move the marker (below)
   useEffect(() => {
     const container = element.current;
     if (!container) return;
@@ -76,10 +82,10 @@ export default function GeoMapPicker({ label, point, onPick }: Props) {
       map.current = null;
       marker.current = null;
     };
-    // The map is made once; later points move the marker (below).
   }, []);
 
   // A point typed in the inputs moves the marker, and the map follows it when it leaves the view.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: keyed by the point's value, not by its object
   useEffect(() => {
     const instance = map.current;
     if (!instance) return;

@@ -1,5 +1,5 @@
 import { lazy, Suspense } from "react";
-import { isPoint, type GeoPoint } from "../../editing/fields";
+import { type GeoPoint, isPoint } from "../../editing/fields";
 
 // Leaflet (and its CSS) loads only when a geo-point editor opens.
 const GeoMapPicker = lazy(() => import("./GeoMapPicker"));
@@ -25,11 +25,26 @@ export function GeoPointEditor({ label, value, onChange, autoFocus }: Props) {
       <span className="point-inputs">
         <label>
           Longitude (x)
-          <input type="number" step="any" min={-180} max={180} autoFocus={autoFocus} value={point?.x ?? ""} onChange={(event) => set("x", event.target.value)} />
+          <input
+            type="number"
+            step="any"
+            min={-180}
+            max={180}
+            autoFocus={autoFocus}
+            value={point?.x ?? ""}
+            onChange={(event) => set("x", event.target.value)}
+          />
         </label>
         <label>
           Latitude (y)
-          <input type="number" step="any" min={-90} max={90} value={point?.y ?? ""} onChange={(event) => set("y", event.target.value)} />
+          <input
+            type="number"
+            step="any"
+            min={-90}
+            max={90}
+            value={point?.y ?? ""}
+            onChange={(event) => set("y", event.target.value)}
+          />
         </label>
         {point !== null && (
           <button type="button" className="link-button" onClick={() => onChange(null)}>

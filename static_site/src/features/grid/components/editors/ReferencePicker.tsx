@@ -1,8 +1,8 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { queryKeys, useApi, type RecordRow, type RowsPage, type TableDocument } from "../../../../shared/api";
+import { queryKeys, type RecordRow, type RowsPage, type TableDocument, useApi } from "../../../../shared/api";
 import { useDebouncedValue } from "../../../../shared/hooks/useDebouncedValue";
-import { displayColumnOf, rowLabel, type Field } from "../../editing/fields";
+import { displayColumnOf, type Field, rowLabel } from "../../editing/fields";
 
 interface Props {
   field: Field;
@@ -22,7 +22,8 @@ export function ReferencePicker({ field, label, value, onChange, autoFocus }: Pr
 
   const schema = useQuery({
     queryKey: queryKeys.table(target),
-    queryFn: ({ signal }) => api.request<TableDocument>("GET", `/rest/db/tables/${encodeURIComponent(target)}`, { signal }),
+    queryFn: ({ signal }) =>
+      api.request<TableDocument>("GET", `/rest/db/tables/${encodeURIComponent(target)}`, { signal }),
     enabled: target !== "",
     staleTime: 60_000,
   });
@@ -49,12 +50,18 @@ export function ReferencePicker({ field, label, value, onChange, autoFocus }: Pr
         value={search}
         onChange={(event) => setSearch(event.target.value)}
       />
-      {rows.error && <p role="alert" className="field-error">{rows.error.message}</p>}
+      {rows.error && (
+        <p role="alert" className="field-error">
+          {rows.error.message}
+        </p>
+      )}
+      {/* biome-ignore lint/a11y/noNoninteractiveElementToInteractiveRole: a list box of records (WAI-ARIA listbox); each option holds a button so Tab reaches it */}
       <ul className="reference-options" role="listbox" aria-label={`Records of ${target}`}>
         {(rows.data?.rows ?? []).map((row) => {
           const id = row[targetKey];
           const selected = String(id) === String(value);
           return (
+            // biome-ignore lint/a11y/noNoninteractiveElementToInteractiveRole lint/a11y/useFocusableInteractive: the option's button takes the focus
             <li key={String(id)} role="option" aria-selected={selected}>
               <button type="button" className={selected ? "selected" : undefined} onClick={() => onChange(id)}>
                 {label_(row)}

@@ -50,7 +50,12 @@ export function ValueEditor(props: ValueEditorProps) {
     }
     case "select":
       return (
-        <select aria-label={label} autoFocus={autoFocus} value={typeof value === "string" ? value : ""} onChange={(event) => onChange(event.target.value === "" ? null : event.target.value)}>
+        <select
+          aria-label={label}
+          autoFocus={autoFocus}
+          value={typeof value === "string" ? value : ""}
+          onChange={(event) => onChange(event.target.value === "" ? null : event.target.value)}
+        >
           <option value="">(none)</option>
           {(field.options ?? []).map((option) => (
             <option key={option}>{option}</option>
@@ -84,16 +89,31 @@ export function ValueEditor(props: ValueEditorProps) {
     case "geo-point":
       return <GeoPointEditor label={label} value={value} onChange={onChange} autoFocus={autoFocus} />;
     case "reference":
-      return <ReferencePicker field={field} label={label} value={value} onChange={onChange} autoFocus={autoFocus === true} />;
+      return (
+        <ReferencePicker field={field} label={label} value={value} onChange={onChange} autoFocus={autoFocus === true} />
+      );
     case "attachment":
       return <AttachmentEditor field={field} label={label} value={value} onChange={onChange} table={props.table} />;
     case "checkbox":
-      return <input type="checkbox" aria-label={label} autoFocus={autoFocus} checked={value === true} onChange={(event) => onChange(event.target.checked)} />;
+      return (
+        <input
+          type="checkbox"
+          aria-label={label}
+          autoFocus={autoFocus}
+          checked={value === true}
+          onChange={(event) => onChange(event.target.checked)}
+        />
+      );
     case "integer":
     case "number":
       return <CoercedInput {...props} type="number" />;
     default:
-      return <CoercedInput {...props} type={field.dataType === "email" ? "email" : field.dataType === "url" ? "url" : "text"} />;
+      return (
+        <CoercedInput
+          {...props}
+          type={field.dataType === "email" ? "email" : field.dataType === "url" ? "url" : "text"}
+        />
+      );
   }
 }
 
@@ -123,7 +143,9 @@ function CoercedInput({ field, label, value, onChange, autoFocus, type }: ValueE
 }
 
 function JsonEditor({ field, label, value, onChange, autoFocus, initialText }: ValueEditorProps) {
-  const [text, setText] = useState(() => initialText ?? (value === null || value === undefined ? "" : JSON.stringify(value, null, 2)));
+  const [text, setText] = useState(
+    () => initialText ?? (value === null || value === undefined ? "" : JSON.stringify(value, null, 2)),
+  );
   const [error, setError] = useState<string | null>(null);
   return (
     <span className="value-input">
@@ -142,7 +164,11 @@ function JsonEditor({ field, label, value, onChange, autoFocus, initialText }: V
           if (coerced.ok) onChange(coerced.value);
         }}
       />
-      {error && <small className="field-error" role="status">{error}</small>}
+      {error && (
+        <small className="field-error" role="status">
+          {error}
+        </small>
+      )}
     </span>
   );
 }

@@ -3,7 +3,9 @@ import { OSM_TILES_URL, pointFromLatLng, tilesUrlOf } from "./geoMap";
 
 describe("geo-point map picker", () => {
   it("uses the configured tiles, else OpenStreetMap's", () => {
-    expect(tilesUrlOf({ apiUrl: "x", mapTilesUrl: "https://tiles.example/{z}/{x}/{y}.png" })).toBe("https://tiles.example/{z}/{x}/{y}.png");
+    expect(tilesUrlOf({ apiUrl: "x", mapTilesUrl: "https://tiles.example/{z}/{x}/{y}.png" })).toBe(
+      "https://tiles.example/{z}/{x}/{y}.png",
+    );
     expect(tilesUrlOf({ apiUrl: "x" })).toBe(OSM_TILES_URL);
     expect(tilesUrlOf({ apiUrl: "x", mapTilesUrl: " " })).toBe(OSM_TILES_URL);
     expect(tilesUrlOf(null)).toBe(OSM_TILES_URL);

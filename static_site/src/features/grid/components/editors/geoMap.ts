@@ -2,11 +2,13 @@
 import type { GeoPoint } from "../../editing/fields";
 
 export const OSM_TILES_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
-export const OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors';
+export const OSM_ATTRIBUTION =
+  '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors';
 
 /** `mapTilesUrl` from `/config.json` when set (read defensively: older configs lack it), else OpenStreetMap's. */
 export function tilesUrlOf(config: unknown): string {
-  const url = typeof config === "object" && config !== null ? (config as { mapTilesUrl?: unknown }).mapTilesUrl : undefined;
+  const url =
+    typeof config === "object" && config !== null ? (config as { mapTilesUrl?: unknown }).mapTilesUrl : undefined;
   return typeof url === "string" && url.trim() !== "" ? url.trim() : OSM_TILES_URL;
 }
 

@@ -1,9 +1,17 @@
 import type { Column } from "../../../../shared/api";
 import { columnTitle } from "../../columns";
-import { setHidden, visibleColumns, type GridLayout } from "../../layout";
+import { type GridLayout, setHidden, visibleColumns } from "../../layout";
 
 /** Show or hide each column, and freeze the leading visible columns up to one of them. */
-export function ColumnMenu({ schema, layout, onChange }: { schema: readonly Column[]; layout: GridLayout; onChange: (change: (layout: GridLayout) => GridLayout) => void }) {
+export function ColumnMenu({
+  schema,
+  layout,
+  onChange,
+}: {
+  schema: readonly Column[];
+  layout: GridLayout;
+  onChange: (change: (layout: GridLayout) => GridLayout) => void;
+}) {
   const byName = new Map(schema.map((column) => [column.name, column]));
   const visible = visibleColumns(layout, schema);
   return (
@@ -18,7 +26,9 @@ export function ColumnMenu({ schema, layout, onChange }: { schema: readonly Colu
               <input
                 type="checkbox"
                 checked={!layout.hidden.includes(name)}
-                onChange={(event) => onChange((current) => clampFrozen(setHidden(current, name, !event.target.checked), schema))}
+                onChange={(event) =>
+                  onChange((current) => clampFrozen(setHidden(current, name, !event.target.checked), schema))
+                }
               />
               {columnTitle(column)}
             </label>

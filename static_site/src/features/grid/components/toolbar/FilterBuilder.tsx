@@ -1,12 +1,28 @@
 import type { Column } from "../../../../shared/api";
-import { emptyGroup, newCondition, updateNode, type Combinator, type FilterGroup, type FilterNode } from "../../filters/filterModel";
+import {
+  type Combinator,
+  emptyGroup,
+  type FilterGroup,
+  type FilterNode,
+  newCondition,
+  updateNode,
+} from "../../filters/filterModel";
 import { FilterConditionRow } from "./FilterConditionRow";
 
 const MAX_DEPTH = 3;
 
 /** The filter as nested and/or groups of conditions; every change applies at once (on the server). */
-export function FilterBuilder({ schema, filter, onChange }: { schema: readonly Column[]; filter: FilterGroup; onChange: (filter: FilterGroup) => void }) {
-  const edit = (id: string, change: (node: FilterNode) => FilterNode | null) => onChange(updateNode(filter, id, change));
+export function FilterBuilder({
+  schema,
+  filter,
+  onChange,
+}: {
+  schema: readonly Column[];
+  filter: FilterGroup;
+  onChange: (filter: FilterGroup) => void;
+}) {
+  const edit = (id: string, change: (node: FilterNode) => FilterNode | null) =>
+    onChange(updateNode(filter, id, change));
   return (
     <div className="filter-builder">
       <GroupEditor group={filter} schema={schema} depth={0} edit={edit} />
@@ -28,11 +44,21 @@ interface GroupEditorProps {
 
 function GroupEditor({ group, schema, depth, edit }: GroupEditorProps) {
   const first = schema[0];
-  const add = (node: FilterNode) => edit(group.id, (current) => ({ ...(current as FilterGroup), children: [...(current as FilterGroup).children, node] }));
-  const setCombinator = (combinator: Combinator) => edit(group.id, (current) => ({ ...current, combinator }) as FilterGroup);
+  const add = (node: FilterNode) =>
+    edit(group.id, (current) => ({
+      ...(current as FilterGroup),
+      children: [...(current as FilterGroup).children, node],
+    }));
+  const setCombinator = (combinator: Combinator) =>
+    edit(group.id, (current) => ({ ...current, combinator }) as FilterGroup);
 
   return (
-    <div role="group" aria-label={depth === 0 ? "Filter conditions" : "Condition group"} className="filter-group" data-depth={depth}>
+    <div
+      role="group"
+      aria-label={depth === 0 ? "Filter conditions" : "Condition group"}
+      className="filter-group"
+      data-depth={depth}
+    >
       {group.children.length > 1 && (
         <div role="radiogroup" aria-label="Match" className="combinator">
           {(["and", "or"] as const).map((combinator) => (
@@ -65,7 +91,10 @@ function GroupEditor({ group, schema, depth, edit }: GroupEditorProps) {
           <button
             type="button"
             disabled={first === undefined}
-            onClick={() => first && add({ ...emptyGroup(group.combinator === "and" ? "or" : "and"), children: [newCondition(first)] })}
+            onClick={() =>
+              first &&
+              add({ ...emptyGroup(group.combinator === "and" ? "or" : "and"), children: [newCondition(first)] })
+            }
           >
             Add group
           </button>

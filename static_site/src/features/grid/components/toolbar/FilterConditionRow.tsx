@@ -1,14 +1,14 @@
 import type { Column } from "../../../../shared/api";
 import { columnTitle } from "../../columns";
 import {
+  type FilterCondition,
+  type FilterNode,
+  type FilterOperator,
   filterFamily,
   OPERATOR_LABELS,
   operatorsFor,
   takesList,
   takesValue,
-  type FilterCondition,
-  type FilterNode,
-  type FilterOperator,
 } from "../../filters/filterModel";
 
 interface FilterConditionRowProps {
@@ -23,7 +23,8 @@ export function FilterConditionRow({ condition, schema, edit }: FilterConditionR
   if (column === undefined) return null;
   const family = filterFamily(column);
   const operators = operatorsFor(column);
-  const set = (change: Partial<FilterCondition>) => edit(condition.id, (node) => ({ ...(node as FilterCondition), ...change }));
+  const set = (change: Partial<FilterCondition>) =>
+    edit(condition.id, (node) => ({ ...(node as FilterCondition), ...change }));
 
   const chooseColumn = (name: string) => {
     const next = schema.find((candidate) => candidate.name === name);
@@ -45,7 +46,11 @@ export function FilterConditionRow({ condition, schema, edit }: FilterConditionR
           </option>
         ))}
       </select>
-      <select aria-label="Operator" value={condition.operator} onChange={(event) => set({ operator: event.target.value as FilterOperator })}>
+      <select
+        aria-label="Operator"
+        value={condition.operator}
+        onChange={(event) => set({ operator: event.target.value as FilterOperator })}
+      >
         {operators.map((operator) => (
           <option key={operator} value={operator}>
             {OPERATOR_LABELS[operator]}
@@ -78,7 +83,12 @@ export function FilterConditionRow({ condition, schema, edit }: FilterConditionR
           onChange={(event) => set({ value2: event.target.value })}
         />
       )}
-      <button type="button" className="link-button" aria-label="Remove condition" onClick={() => edit(condition.id, () => null)}>
+      <button
+        type="button"
+        className="link-button"
+        aria-label="Remove condition"
+        onClick={() => edit(condition.id, () => null)}
+      >
         ×
       </button>
     </div>

@@ -2,9 +2,9 @@ import type { ReactNode } from "react";
 import type { Column } from "../../../../shared/api";
 import { Popover } from "../../../../shared/ui/Popover";
 import { ViewMenu, type ViewMenuProps } from "../../../views";
-import { countConditions } from "../../filters/filterModel";
-import { ROW_HEIGHTS, visibleColumns, type GridLayout, type RowHeight } from "../../layout";
 import { SAVE_TEXT, type SaveState } from "../../../viewswitch/useViewLayout";
+import { countConditions } from "../../filters/filterModel";
+import { type GridLayout, ROW_HEIGHTS, type RowHeight, visibleColumns } from "../../layout";
 import { ColumnMenu } from "./ColumnMenu";
 import { FilterBuilder } from "./FilterBuilder";
 import { GroupMenu } from "./GroupMenu";
@@ -27,7 +27,17 @@ export interface GridToolbarProps {
 }
 
 /** Above the grid: views, search, filter, sort, group, columns, summaries, row height, and whether the layout is saved. */
-export function GridToolbar({ schema, layout, setLayout, search, onSearch, views, saveState, saveError, records }: GridToolbarProps) {
+export function GridToolbar({
+  schema,
+  layout,
+  setLayout,
+  search,
+  onSearch,
+  views,
+  saveState,
+  saveError,
+  records,
+}: GridToolbarProps) {
   const conditions = countConditions(layout.filter);
   const patch = (change: Partial<GridLayout>) => setLayout((current) => ({ ...current, ...change }));
   const hiddenCount = layout.hidden.length;
@@ -52,7 +62,10 @@ export function GridToolbar({ schema, layout, setLayout, search, onSearch, views
       <Popover label="Group" content={layout.groupBy.length === 0 ? "Group" : `Group (${layout.groupBy.length})`}>
         {() => <GroupMenu schema={schema} groupBy={layout.groupBy} onChange={(groupBy) => patch({ groupBy })} />}
       </Popover>
-      <Popover label="Column options" content={hiddenCount === 0 ? "Column options" : `Column options (${hiddenCount} hidden)`}>
+      <Popover
+        label="Column options"
+        content={hiddenCount === 0 ? "Column options" : `Column options (${hiddenCount} hidden)`}
+      >
         {() => <ColumnMenu schema={schema} layout={layout} onChange={setLayout} />}
       </Popover>
       <Popover label="Summaries">
@@ -66,7 +79,11 @@ export function GridToolbar({ schema, layout, setLayout, search, onSearch, views
       </Popover>
       <label className="inline-label">
         Row height
-        <select aria-label="Row height" value={layout.rowHeight} onChange={(event) => patch({ rowHeight: event.target.value as RowHeight })}>
+        <select
+          aria-label="Row height"
+          value={layout.rowHeight}
+          onChange={(event) => patch({ rowHeight: event.target.value as RowHeight })}
+        >
           {(Object.keys(ROW_HEIGHTS) as RowHeight[]).map((height) => (
             <option key={height} value={height}>
               {HEIGHT_LABELS[height]} ({ROW_HEIGHTS[height]} px)

@@ -19,7 +19,13 @@ export function RecordActions({ selectedCount, canOpen, canUndo, adding, onAdd, 
       <button type="button" onClick={onOpen} disabled={!canOpen} title="Open the focused row as a form (Space)">
         Open record
       </button>
-      <button type="button" aria-label="Delete records" onClick={onDelete} disabled={selectedCount === 0} title="Delete the checked rows">
+      <button
+        type="button"
+        aria-label="Delete records"
+        onClick={onDelete}
+        disabled={selectedCount === 0}
+        title="Delete the checked rows"
+      >
         Delete records{selectedCount > 0 ? ` (${selectedCount})` : ""}
       </button>
       <button type="button" onClick={onUndo} disabled={!canUndo} title="Undo the last edit (Ctrl/Cmd-Z)">

@@ -1,5 +1,5 @@
 import type { Column } from "../../../../shared/api";
-import { AGGREGATE_LABELS, aggregatesFor, type AggregateKind } from "../../aggregates";
+import { AGGREGATE_LABELS, type AggregateKind, aggregatesFor } from "../../aggregates";
 import { columnTitle } from "../../columns";
 
 /** The footer's aggregate per column (count, filled, unique, sum, average, min, max), computed by the server. */
@@ -23,7 +23,11 @@ export function SummaryMenu({
       {columns.map((column) => (
         <label key={column.name} className="summary-row">
           <span>{columnTitle(column)}</span>
-          <select aria-label={columnTitle(column)} value={aggregates[column.name] ?? ""} onChange={(event) => choose(column.name, event.target.value)}>
+          <select
+            aria-label={columnTitle(column)}
+            value={aggregates[column.name] ?? ""}
+            onChange={(event) => choose(column.name, event.target.value)}
+          >
             <option value="">None</option>
             {aggregatesFor(column).map((kind) => (
               <option key={kind} value={kind}>
