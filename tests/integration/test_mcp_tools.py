@@ -594,6 +594,31 @@ def test_update_column_changes_only_the_given_properties(mcp_url, make_table, ap
     assert [row["heading"] for row in rows_of(api, table)] == ["kept"]
 
 
+def test_update_column_keeps_a_ui_name_it_was_not_given_even_one_just_changed_elsewhere(
+    mcp_url, make_table, api
+):
+    """An update names what changes; the rest stays the column's own, not what this door last
+    saw: on Lambda the MCP function's metadata copy may be a moment behind the REST one's."""
+    table = make_table(
+        columns=[{"name": "title", "dataType": "text", "presentation": {"uiName": "Title"}}]
+    )
+
+    async def scenario(client):
+        await client.call_tool("findTable", {"tableName": table})  # MCP reads its copy now
+        renamed = {"name": "title", "dataType": "text", "presentation": {"uiName": "Headline"}}
+        assert_ok(api.put(f"/rest/db/tables/{table}/columns/title", json=renamed))
+        arguments = {"tableName": table, "columnName": "title", "column": {"comment": "new"}}
+        return await client.call_tool("updateColumn", arguments)
+
+    assert structured(run_mcp(mcp_url, SUPER_ADMIN_KEY, scenario))["column"]["comment"] == "new"
+
+    def check() -> None:
+        title = schema_of(api, table)["title"]
+        assert (title["comment"], title["presentation"]["uiName"]) == ("new", "Headline")
+
+    eventually(check)
+
+
 def test_delete_column_drops_it_once_confirmed(mcp_url, make_table, api):
     table = make_table(
         columns=[{"name": "keep", "dataType": "text"}, {"name": "gone", "dataType": "text"}]

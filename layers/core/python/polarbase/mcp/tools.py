@@ -302,6 +302,9 @@ async def _update_column(
     if current is None:
         raise ColumnNotFoundError(table_name, column_name)
     merged = column_definition(current).model_dump(exclude_none=True)
+    # The UI name and format are PolarBase's metadata, which this process may hold a moment
+    # behind another's (Lambda): sent back unasked, a stale copy would undo a change made there.
+    merged.pop("presentation", None)
     merged.update(changes)
     definition = _model(ColumnDefinition, merged, "column")
     column = await runtime.tables.alter_column(principal, table_name, column_name, definition)
