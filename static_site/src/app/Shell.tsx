@@ -9,7 +9,7 @@ import { type StudioPage, urlWithPage } from "./tableUrl";
 import { useTableTabs } from "./useTableTabs";
 
 // The views (the grid with Glide Data Grid, the calendar, timeline and map) load after sign-in, in chunks of their own.
-const TableViews = lazy(() => import("../features/viewswitch").then((module) => ({ default: module.TableViews })));
+const TableViews = lazy(() => import("./TableViews").then((module) => ({ default: module.TableViews })));
 const RelationsPage = lazy(() => import("../features/relations").then((module) => ({ default: module.RelationsPage })));
 
 const gridKey = (table: TableDocument) => `${table.name}(${table.schema.map((column) => column.name).join(",")})`;

@@ -1,13 +1,24 @@
 import { type DragEvent, useMemo, useState } from "react";
 import type { RecordRow, TableDocument } from "../../shared/api";
 import { ErrorMessage } from "../../shared/ui/ErrorMessage";
-import { toWhereFilter } from "../grid/filters/filterModel";
-import { labelOf, NewRecordEditor, RecordEditor } from "../viewswitch/components/RecordEditor";
-import { FieldSelect, ViewFilter, ViewToolbar } from "../viewswitch/components/ViewControls";
-import { daysBetween, rangeFilter, shiftPatch, spanOf } from "../viewswitch/dates";
-import { useViewLayout, viewMenuProps } from "../viewswitch/useViewLayout";
-import { useLiveRefetch, useViewRecords, useViewWrites } from "../viewswitch/useViewRecords";
-import { DATE_TYPES } from "../viewswitch/viewConfig";
+import { toWhereFilter } from "../grid";
+import { useViewLayout, viewMenuProps } from "../views";
+import {
+  DATE_TYPES,
+  daysBetween,
+  FieldSelect,
+  labelOf,
+  NewRecordEditor,
+  RecordEditor,
+  rangeFilter,
+  shiftPatch,
+  spanOf,
+  useLiveRefetch,
+  useViewRecords,
+  useViewWrites,
+  ViewFilter,
+  ViewToolbar,
+} from "../viewswitch";
 import {
   CALENDAR_MODES,
   type CalendarMode,

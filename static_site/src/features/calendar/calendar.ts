@@ -1,8 +1,19 @@
 /** The calendar's layout (its view's config) and the days a mode shows. */
 import type { Column } from "../../shared/api";
-import { emptyGroup, type FilterGroup, readFilterTree, writeFilterTree } from "../grid/filters/filterModel";
-import { addDays, type DayRange, dayToTime, today } from "../viewswitch/dates";
-import { asObject, DATE_TYPES, dayOr, displayDefault, fieldOf, firstOf, oneOf } from "../viewswitch/viewConfig";
+import { emptyGroup, type FilterGroup, readFilterTree, writeFilterTree } from "../grid";
+import {
+  addDays,
+  asObject,
+  DATE_TYPES,
+  type DayRange,
+  dayOr,
+  dayToTime,
+  displayDefault,
+  fieldOf,
+  firstOf,
+  oneOf,
+  today,
+} from "../viewswitch";
 
 export type CalendarMode = "month" | "week" | "day";
 export const CALENDAR_MODES: readonly CalendarMode[] = ["month", "week", "day"];

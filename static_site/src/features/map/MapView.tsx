@@ -4,13 +4,20 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import { type RecordRow, type RowsPage, type TableDocument, useApi } from "../../shared/api";
 import { studioConfig } from "../../shared/session/studioSession";
 import { ErrorMessage } from "../../shared/ui/ErrorMessage";
-import { isPoint } from "../grid/editing/fields";
-import { toWhereFilter } from "../grid/filters/filterModel";
-import { labelOf, RecordEditor } from "../viewswitch/components/RecordEditor";
-import { FieldSelect, ViewFilter, ViewToolbar } from "../viewswitch/components/ViewControls";
-import { useViewLayout, viewMenuProps } from "../viewswitch/useViewLayout";
-import { useLiveRefetch, useViewRecords, useViewWrites, VIEW_LIMIT } from "../viewswitch/useViewRecords";
-import { POINT_TYPES } from "../viewswitch/viewConfig";
+import { isPoint, toWhereFilter } from "../grid";
+import { useViewLayout, viewMenuProps } from "../views";
+import {
+  FieldSelect,
+  labelOf,
+  POINT_TYPES,
+  RecordEditor,
+  useLiveRefetch,
+  useViewRecords,
+  useViewWrites,
+  VIEW_LIMIT,
+  ViewFilter,
+  ViewToolbar,
+} from "../viewswitch";
 import {
   type Bounds,
   boundsFilter,

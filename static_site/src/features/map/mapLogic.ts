@@ -1,8 +1,7 @@
 /** The map's layout (its view's config), the server filter of the visible area, and marker clustering. */
 import type { Column } from "../../shared/api";
-import { type FilterGroup, readFilterTree, writeFilterTree } from "../grid/filters/filterModel";
-import type { WhereFilter } from "../grid/listQuery";
-import { asObject, displayDefault, fieldOf, finiteOr, firstOf, POINT_TYPES } from "../viewswitch/viewConfig";
+import { type FilterGroup, readFilterTree, type WhereFilter, writeFilterTree } from "../grid";
+import { asObject, displayDefault, fieldOf, finiteOr, firstOf, POINT_TYPES } from "../viewswitch";
 
 export const OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
 export const DEFAULT_CENTER = { lat: 30, lng: 0 };

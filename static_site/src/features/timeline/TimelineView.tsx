@@ -1,22 +1,28 @@
 import { type KeyboardEvent, type PointerEvent, useMemo, useRef, useState } from "react";
 import type { RecordRow, TableDocument } from "../../shared/api";
 import { ErrorMessage } from "../../shared/ui/ErrorMessage";
-import { toWhereFilter } from "../grid/filters/filterModel";
-import { labelOf, RecordEditor } from "../viewswitch/components/RecordEditor";
-import { FieldSelect, ViewFilter, ViewToolbar } from "../viewswitch/components/ViewControls";
+import { toWhereFilter } from "../grid";
+import { useViewLayout, viewMenuProps } from "../views";
 import {
   addDays,
+  DATE_TYPES,
   type DayRange,
   daysBetween,
+  FieldSelect,
+  labelOf,
+  NUMBER_TYPES,
+  RecordEditor,
   rangeFilter,
   shiftPatch,
   shiftValue,
   spanOf,
   today,
-} from "../viewswitch/dates";
-import { useViewLayout, viewMenuProps } from "../viewswitch/useViewLayout";
-import { useLiveRefetch, useViewRecords, useViewWrites } from "../viewswitch/useViewRecords";
-import { DATE_TYPES, NUMBER_TYPES } from "../viewswitch/viewConfig";
+  useLiveRefetch,
+  useViewRecords,
+  useViewWrites,
+  ViewFilter,
+  ViewToolbar,
+} from "../viewswitch";
 import {
   barOf,
   defaultFrom,

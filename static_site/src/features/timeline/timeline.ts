@@ -1,17 +1,19 @@
 /** The timeline's layout (its view's config), its scale (days ⇄ pixels) and the order of its rows. */
 import type { Column, RecordRow } from "../../shared/api";
-import { type FilterGroup, readFilterTree, writeFilterTree } from "../grid/filters/filterModel";
-import { addDays, type DayRange, daysBetween } from "../viewswitch/dates";
+import { type FilterGroup, readFilterTree, writeFilterTree } from "../grid";
 import {
+  addDays,
   asObject,
   DATE_TYPES,
+  type DayRange,
   dayOr,
+  daysBetween,
   displayDefault,
   fieldOf,
   firstOf,
   NUMBER_TYPES,
   oneOf,
-} from "../viewswitch/viewConfig";
+} from "../viewswitch";
 
 export type TimelineZoom = "day" | "week" | "month";
 export const TIMELINE_ZOOMS: readonly TimelineZoom[] = ["day", "week", "month"];

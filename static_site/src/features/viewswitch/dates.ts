@@ -1,9 +1,9 @@
+import type { WhereFilter } from "../grid";
 /**
  * Days as the calendar and the timeline see them: `YYYY-MM-DD` keys in UTC (a date column stores
  * midnight UTC, as the grid reads it), the WhereFilter that fetches only a visible range, and the
  * PATCH body that moves a record by whole days.
  */
-import type { WhereFilter } from "../grid/listQuery";
 
 export const DAY_MS = 86_400_000;
 

@@ -1,9 +1,8 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type RecordRow, type RowsPage, useApi } from "../../shared/api";
-import { type LiveState, useTableFeed } from "../grid/hooks/useTableFeed";
-import type { WhereFilter } from "../grid/listQuery";
+import { type LiveState, useTableFeed, type WhereFilter } from "../grid";
 
-export type { LiveState } from "../grid/hooks/useTableFeed";
+export type { LiveState } from "../grid";
 
 /** At most this many records per screen of a calendar, timeline or map. */
 export const VIEW_LIMIT = 2000;

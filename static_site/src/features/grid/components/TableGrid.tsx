@@ -16,7 +16,7 @@ import { useDebouncedValue } from "../../../shared/hooks/useDebouncedValue";
 import { ConfirmDialog } from "../../../shared/ui/ConfirmDialog";
 import { ErrorMessage } from "../../../shared/ui/ErrorMessage";
 import { useGridTheme } from "../../../shared/ui/themeHooks";
-import { viewMenuProps } from "../../viewswitch/useViewLayout";
+import { viewMenuProps } from "../../views";
 import { groupFilter } from "../aggregates";
 import { isEditable, toGridCell } from "../cells";
 import { toGridColumns } from "../columns";

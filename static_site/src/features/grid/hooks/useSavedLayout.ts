@@ -1,8 +1,8 @@
 import type { TableDocument } from "../../../shared/api";
-import { type LayoutCodec, useViewLayout } from "../../viewswitch/useViewLayout";
+import { type LayoutCodec, useViewLayout } from "../../views";
 import { fromViewConfig, type GridLayout, toViewConfig } from "../layout";
 
-export type { SaveState } from "../../viewswitch/useViewLayout";
+export type { SaveState } from "../../views";
 
 const GRID_CODEC: LayoutCodec<GridLayout> = { read: fromViewConfig, write: toViewConfig };
 

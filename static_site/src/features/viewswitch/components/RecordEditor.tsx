@@ -1,6 +1,5 @@
 import type { RecordRow, TableDocument } from "../../../shared/api";
-import { RecordDialog } from "../../grid/components/RecordDialog";
-import type { Field } from "../../grid/editing/fields";
+import { type Field, RecordDialog } from "../../grid";
 import type { useViewWrites } from "../useViewRecords";
 
 /** The grid's record form for a record of a calendar, timeline or map (saved with a PATCH). */

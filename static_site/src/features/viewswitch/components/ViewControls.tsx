@@ -3,12 +3,8 @@ import "../viewswitch.css";
 import type { ReactNode } from "react";
 import type { Column, FieldType } from "../../../shared/api";
 import { Popover } from "../../../shared/ui/Popover";
-import { columnTitle } from "../../grid/columns";
-import { FilterBuilder } from "../../grid/components/toolbar/FilterBuilder";
-import { countConditions, type FilterGroup } from "../../grid/filters/filterModel";
-import { LIVE_TEXT } from "../../grid/hooks/useTableFeed";
-import { ViewMenu, type ViewMenuProps } from "../../views";
-import { SAVE_TEXT, type SaveState } from "../useViewLayout";
+import { columnTitle, countConditions, FilterBuilder, type FilterGroup, LIVE_TEXT } from "../../grid";
+import { SAVE_TEXT, type SaveState, ViewMenu, type ViewMenuProps } from "../../views";
 import { type LiveState, VIEW_LIMIT } from "../useViewRecords";
 
 /** A `<select>` of the table's columns of some types (a combobox named by `label`). */

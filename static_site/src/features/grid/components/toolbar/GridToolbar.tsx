@@ -1,8 +1,7 @@
 import type { ReactNode } from "react";
 import type { Column } from "../../../../shared/api";
 import { Popover } from "../../../../shared/ui/Popover";
-import { ViewMenu, type ViewMenuProps } from "../../../views";
-import { SAVE_TEXT, type SaveState } from "../../../viewswitch/useViewLayout";
+import { SAVE_TEXT, type SaveState, ViewMenu, type ViewMenuProps } from "../../../views";
 import { countConditions } from "../../filters/filterModel";
 import { type GridLayout, ROW_HEIGHTS, type RowHeight, visibleColumns } from "../../layout";
 import { ColumnMenu } from "./ColumnMenu";

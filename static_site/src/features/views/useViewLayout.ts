@@ -1,11 +1,18 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { ApiError, type Column } from "../../shared/api";
-import { pickView, type SavedView, useCanWriteViews, useViewMutations, useViews, type ViewMenuProps } from "../views";
+import { type SavedView, useCanWriteViews, useViewMutations, useViews } from "./api/viewQueries";
+import type { ViewMenuProps } from "./components/ViewMenu";
 import { createKindStore, KIND_LABELS, type ViewKind } from "./kinds";
+import { pickView } from "./lastView";
 
 const AUTOSAVE_MS = 700;
 // In localStorage: the kind and view come back after a reload, and in a new tab of this browser.
-export const kindStore = createKindStore(window.localStorage);
+/** This browser's choices; `localStorage` is looked up when used, so importing this module touches nothing. */
+export const kindStore = createKindStore({
+  getItem: (key) => window.localStorage.getItem(key),
+  setItem: (key, value) => window.localStorage.setItem(key, value),
+  removeItem: (key) => window.localStorage.removeItem(key),
+});
 
 export type SaveState = "idle" | "saving" | "saved" | "read-only" | "error";
 

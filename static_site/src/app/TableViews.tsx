@@ -1,19 +1,21 @@
-import "../switcher.css";
+import "./switcher.css";
 import { type KeyboardEvent, lazy, Suspense, useEffect, useId, useRef, useState } from "react";
-import type { TableDocument } from "../../../shared/api";
-import { latestOpened, useViews } from "../../views";
-import { isViewKind, KIND_LABELS, VIEW_KINDS, type ViewKind } from "../kinds";
-import { kindStore } from "../useViewLayout";
+import {
+  isViewKind,
+  KIND_LABELS,
+  kindStore,
+  latestOpened,
+  useViews,
+  VIEW_KINDS,
+  type ViewKind,
+} from "../features/views";
+import type { TableDocument } from "../shared/api";
 
 // Each kind of view is a chunk of its own, loaded when it is first shown (Leaflet only with the map).
-const TableGrid = lazy(() => import("../../grid").then((module) => ({ default: module.TableGrid })));
-const CalendarView = lazy(() =>
-  import("../../calendar/CalendarView").then((module) => ({ default: module.CalendarView })),
-);
-const TimelineView = lazy(() =>
-  import("../../timeline/TimelineView").then((module) => ({ default: module.TimelineView })),
-);
-const MapView = lazy(() => import("../../map/MapView").then((module) => ({ default: module.MapView })));
+const TableGrid = lazy(() => import("../features/grid").then((module) => ({ default: module.TableGrid })));
+const CalendarView = lazy(() => import("../features/calendar").then((module) => ({ default: module.CalendarView })));
+const TimelineView = lazy(() => import("../features/timeline").then((module) => ({ default: module.TimelineView })));
+const MapView = lazy(() => import("../features/map").then((module) => ({ default: module.MapView })));
 
 /** A table seen as a grid, a calendar, a timeline or a map: a tab per kind, the last one shown comes back. */
 export function TableViews({ table }: { table: TableDocument }) {
