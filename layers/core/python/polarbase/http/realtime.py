@@ -195,8 +195,7 @@ class RealtimeDoor:
                 raise ProtocolError(
                     f"unsubscribe: no subscription {request.subscription or request.table!r}"
                 )
-            for sid in removed:
-                del connection.subscriptions[sid]
+            connection.unsubscribe(removed)
             connection.send(reply_frame("unsubscribed", request.ref, subscriptions=removed))
             return
         subscription = await realtime.service.subscription(
@@ -204,8 +203,7 @@ class RealtimeDoor:
         )
         # No await from here on: the replay and the first live event cannot interleave.
         replay = realtime.hub.replay(subscription, request.since) if request.since else None
-        connection.subscriptions[subscription.id] = subscription
-        connection.everything = False
+        connection.subscribe(subscription)
         connection.send(
             reply_frame(
                 "subscribed",
@@ -337,8 +335,7 @@ class RealtimeDoor:
             since=since,
         )
         subscription = await realtime.service.subscription(principal, request, "s1")
-        connection.subscriptions[subscription.id] = subscription
-        connection.everything = False
+        connection.subscribe(subscription)
         replay = realtime.hub.replay_to(connection, since) if since is not None else None
         return connection, replay, since
 

@@ -158,9 +158,31 @@ class Connection:
         closes it."""
         self._closed = asyncio.Event()
         self._sequence = itertools.count(1)
+        # The hub that indexes this connection by table, told of each change of subscriptions.
+        self.hub: ChangeHub | None = None
 
     def next_subscription_id(self) -> str:
         return f"s{next(self._sequence)}"
+
+    @property
+    def tables(self) -> frozenset[TableName] | None:
+        """The tables this connection subscribed to; None while it takes everything."""
+        if self.everything:
+            return None
+        return frozenset(sub.table for sub in self.subscriptions.values())
+
+    def subscribe(self, subscription: Subscription) -> None:
+        """Add ``subscription``; the first one narrows the connection to what it asks for."""
+        self.subscriptions[subscription.id] = subscription
+        self.everything = False
+        if self.hub is not None:
+            self.hub.reindex(self)
+
+    def unsubscribe(self, ids: list[str]) -> None:
+        for sid in ids:
+            del self.subscriptions[sid]
+        if self.hub is not None:
+            self.hub.reindex(self)
 
     def matching(self, event: ChangeEvent) -> list[str] | None:
         """The ids of the subscriptions ``event`` matches; [] when the connection takes
@@ -171,12 +193,6 @@ class Connection:
             return []
         ids = [sid for sid, sub in self.subscriptions.items() if sub.matches(event)]
         return ids or None
-
-    def wants(self, table: TableName) -> bool:
-        """Whether this connection may take changes to ``table`` (and asked for them)."""
-        if not self.principal.may_read(table):
-            return False
-        return self.everything or any(sub.table == table for sub in self.subscriptions.values())
 
     def offer(self, event: ChangeEvent) -> None:
         ids = self.matching(event)
@@ -219,6 +235,12 @@ class ChangeHub:
         self.connections: set[Connection] = set()
         self.on_listening: Callable[[], None] | None = None
         """Called when the first connection attaches (the stream then reads at once)."""
+        # Who may want a change to a table: the connections that take everything, and those
+        # subscribed to it. A change is offered to these only, and a change none of them may
+        # read is kept undecoded, however many connections watch other tables.
+        self._everything: set[Connection] = set()
+        self._by_table: dict[TableName, set[Connection]] = {}
+        self._indexed: dict[Connection, frozenset[TableName] | None] = {}
 
     @property
     def listening(self) -> bool:
@@ -228,12 +250,18 @@ class ChangeHub:
     def wants(self, table: TableName) -> bool:
         """Whether any connection may take a change to ``table`` now: a reader decodes only
         such changes, and keeps the others undecoded (``keep``)."""
-        return any(connection.wants(table) for connection in self.connections)
+        return any(
+            connection.principal.may_read(table)
+            for audience in (self._everything, self._by_table.get(table, ()))
+            for connection in audience
+        )
 
     def publish(self, event: ChangeEvent) -> None:
         if not self.retention.add(event):
             return
-        for connection in self.connections:
+        for connection in self._everything:
+            connection.offer(event)
+        for connection in self._by_table.get(event.table, ()):
             connection.offer(event)
 
     def keep(self, position: Position, table: TableName, kept: KeptChange) -> None:
@@ -243,11 +271,37 @@ class ChangeHub:
     def attach(self, connection: Connection) -> None:
         first = not self.connections
         self.connections.add(connection)
+        connection.hub = self
+        self.reindex(connection)
         if first and self.on_listening is not None:
             self.on_listening()
 
     def detach(self, connection: Connection) -> None:
         self.connections.discard(connection)
+        connection.hub = None
+        self._unindex(connection)
+
+    def reindex(self, connection: Connection) -> None:
+        """File ``connection`` under the tables it subscribes to now (after a change)."""
+        self._unindex(connection)
+        tables = connection.tables
+        self._indexed[connection] = tables
+        if tables is None:
+            self._everything.add(connection)
+        for table in tables or ():
+            self._by_table.setdefault(table, set()).add(connection)
+
+    def _unindex(self, connection: Connection) -> None:
+        if connection not in self._indexed:
+            return
+        tables = self._indexed.pop(connection)
+        if tables is None:
+            self._everything.discard(connection)
+        for table in tables or ():
+            audience = self._by_table[table]
+            audience.discard(connection)
+            if not audience:
+                del self._by_table[table]
 
     def replay(self, subscription: Subscription, since: Position) -> Replay:
         """The retained events after ``since`` that ``subscription`` matches."""
