@@ -2,11 +2,11 @@ import { type DragEvent, useMemo, useState } from "react";
 import type { RecordRow, TableDocument } from "../../shared/api";
 import { ErrorMessage } from "../../shared/ui/ErrorMessage";
 import { toWhereFilter } from "../grid";
-import { useViewLayout, viewMenuProps } from "../views";
+import { useViewLayout } from "../views";
 import {
-  DATE_TYPES,
+  DateFieldSelects,
+  DisplayFieldSelect,
   daysBetween,
-  FieldSelect,
   labelOf,
   NewRecordEditor,
   RecordEditor,
@@ -113,36 +113,9 @@ export function CalendarView({ table }: { table: TableDocument }) {
 
   return (
     <section className="grid-area">
-      <ViewToolbar
-        label="Calendar tools"
-        views={viewMenuProps(saved)}
-        saveState={saved.saveState}
-        saveError={saved.saveError}
-        live={live}
-        truncated={records.data?.truncated ?? false}
-      >
-        <FieldSelect
-          label="Start date field"
-          schema={table.schema}
-          types={DATE_TYPES}
-          value={layout.start}
-          onChange={(start) => patch({ start })}
-        />
-        <FieldSelect
-          label="End date field"
-          schema={table.schema}
-          types={DATE_TYPES}
-          value={layout.end}
-          noneLabel="(none)"
-          onChange={(end) => patch({ end })}
-        />
-        <FieldSelect
-          label="Display field"
-          schema={table.schema}
-          types={null}
-          value={layout.display}
-          onChange={(display) => patch({ display })}
-        />
+      <ViewToolbar label="Calendar tools" saved={saved} live={live} truncated={records.data?.truncated ?? false}>
+        <DateFieldSelects schema={table.schema} start={layout.start} end={layout.end} onChange={patch} />
+        <DisplayFieldSelect schema={table.schema} value={layout.display} onChange={(display) => patch({ display })} />
         <ViewFilter schema={table.schema} filter={layout.filter} onChange={(filter) => patch({ filter })} />
         <span className="segmented" role="group" aria-label="Calendar mode">
           {CALENDAR_MODES.map((mode) => (

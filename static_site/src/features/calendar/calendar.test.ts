@@ -1,16 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { Column } from "../../shared/api";
+import { testColumn } from "../../shared/testing/columns";
 import { rangeTitle, readCalendar, stepDate, visibleRange, writeCalendar } from "./calendar";
 
-const col = (name: string, dataType: Column["dataType"]): Column => ({
-  name,
-  dataType,
-  primary: name === "id",
-  nullable: true,
-  presentation: null,
-  options: null,
-  formula: null,
-});
+const col = testColumn;
 const schema = [
   col("id", "text"),
   col("name", "text"),

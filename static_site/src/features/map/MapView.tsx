@@ -5,8 +5,9 @@ import { type RecordRow, type RowsPage, type TableDocument, useApi } from "../..
 import { studioConfig } from "../../shared/session/studioSession";
 import { ErrorMessage } from "../../shared/ui/ErrorMessage";
 import { isPoint, toWhereFilter } from "../grid";
-import { useViewLayout, viewMenuProps } from "../views";
+import { useViewLayout } from "../views";
 import {
+  DisplayFieldSelect,
   FieldSelect,
   labelOf,
   POINT_TYPES,
@@ -262,14 +263,7 @@ export function MapView({ table }: { table: TableDocument }) {
 
   return (
     <section className="grid-area">
-      <ViewToolbar
-        label="Map tools"
-        views={viewMenuProps(saved)}
-        saveState={saved.saveState}
-        saveError={saved.saveError}
-        live={live}
-        truncated={records.data?.truncated ?? false}
-      >
+      <ViewToolbar label="Map tools" saved={saved} live={live} truncated={records.data?.truncated ?? false}>
         <FieldSelect
           label="Geo-point field"
           schema={table.schema}
@@ -277,13 +271,7 @@ export function MapView({ table }: { table: TableDocument }) {
           value={layout.point}
           onChange={(point) => patch({ point })}
         />
-        <FieldSelect
-          label="Display field"
-          schema={table.schema}
-          types={null}
-          value={layout.display}
-          onChange={(display) => patch({ display })}
-        />
+        <DisplayFieldSelect schema={table.schema} value={layout.display} onChange={(display) => patch({ display })} />
         <ViewFilter schema={table.schema} filter={layout.filter} onChange={(filter) => patch({ filter })} />
         <button type="button" onClick={() => void fitToRecords()} disabled={layout.point === null || fitting}>
           Fit to records

@@ -2,11 +2,12 @@ import { type KeyboardEvent, type PointerEvent, useMemo, useRef, useState } from
 import type { RecordRow, TableDocument } from "../../shared/api";
 import { ErrorMessage } from "../../shared/ui/ErrorMessage";
 import { toWhereFilter } from "../grid";
-import { useViewLayout, viewMenuProps } from "../views";
+import { useViewLayout } from "../views";
 import {
   addDays,
-  DATE_TYPES,
+  DateFieldSelects,
   type DayRange,
+  DisplayFieldSelect,
   daysBetween,
   FieldSelect,
   labelOf,
@@ -152,36 +153,9 @@ export function TimelineView({ table }: { table: TableDocument }) {
 
   return (
     <section className="grid-area">
-      <ViewToolbar
-        label="Timeline tools"
-        views={viewMenuProps(saved)}
-        saveState={saved.saveState}
-        saveError={saved.saveError}
-        live={live}
-        truncated={records.data?.truncated ?? false}
-      >
-        <FieldSelect
-          label="Start date field"
-          schema={table.schema}
-          types={DATE_TYPES}
-          value={layout.start}
-          onChange={(start) => patch({ start })}
-        />
-        <FieldSelect
-          label="End date field"
-          schema={table.schema}
-          types={DATE_TYPES}
-          value={layout.end}
-          noneLabel="(none)"
-          onChange={(end) => patch({ end })}
-        />
-        <FieldSelect
-          label="Display field"
-          schema={table.schema}
-          types={null}
-          value={layout.display}
-          onChange={(display) => patch({ display })}
-        />
+      <ViewToolbar label="Timeline tools" saved={saved} live={live} truncated={records.data?.truncated ?? false}>
+        <DateFieldSelects schema={table.schema} start={layout.start} end={layout.end} onChange={patch} />
+        <DisplayFieldSelect schema={table.schema} value={layout.display} onChange={(display) => patch({ display })} />
         <FieldSelect
           label="Progress field"
           schema={table.schema}

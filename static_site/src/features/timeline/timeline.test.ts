@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Column } from "../../shared/api";
+import { testColumn } from "../../shared/testing/columns";
 import {
   barOf,
   dragDays,
@@ -12,15 +12,7 @@ import {
   xOf,
 } from "./timeline";
 
-const col = (name: string, dataType: Column["dataType"]): Column => ({
-  name,
-  dataType,
-  primary: name === "id",
-  nullable: true,
-  presentation: null,
-  options: null,
-  formula: null,
-});
+const col = testColumn;
 const schema = [
   col("id", "integer"),
   col("title", "text"),

@@ -1,6 +1,6 @@
 /** What the calendar, timeline and map views share: their toolbar, record editor, dates, layouts and records. */
 export { labelOf, NewRecordEditor, RecordEditor } from "./components/RecordEditor";
-export { FieldSelect, ViewFilter, ViewToolbar } from "./components/ViewControls";
+export { DateFieldSelects, DisplayFieldSelect, FieldSelect, ViewFilter, ViewToolbar } from "./components/ViewControls";
 export {
   addDays,
   type DayRange,
