@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import http.client
+import http.server
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -13,6 +16,7 @@ import pytest
 
 from polarbase.errors import MetadataConflictError, MetadataUnavailableError
 from polarbase.metadata import LocalMetadataSync, MetadataStore, MetadataSync, S3MetadataSync
+from tests.fixtures.moto import moto_objects
 
 KEY = "polarbase/metadata.sqlite3"
 TABLES = {"table_metadata", "column_metadata", "api_keys", "settings", "views"}
@@ -217,6 +221,95 @@ def test_a_write_that_loses_the_race_is_replayed_on_the_newest_version(
     names = setting_names_in_s3(make_s3_client(), s3_bucket, tmp_path)
     assert sorted(names) == ["from-other", "from-this"]
     assert store.read(get_setting("from-other")) == "1"
+
+
+class _LossyFront(http.server.ThreadingHTTPServer):
+    """Forwards each request to S3 (moto) and its answer back, except that the answer to the
+    PUT after ``lose_next_put()`` never arrives: S3 applied it, then the connection dropped."""
+
+    daemon_threads = True
+
+    def __init__(self, target: str) -> None:
+        super().__init__(("127.0.0.1", 0), _Forward)
+        self.target = target.removeprefix("http://")
+        self.losing = False
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+    def lose_next_put(self) -> None:
+        self.losing = True
+
+
+class _Forward(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _LossyFront
+
+    def _forward(self) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        upstream = http.client.HTTPConnection(self.server.target, timeout=30)
+        try:
+            upstream.request(self.command, self.path, body=body or None, headers=dict(self.headers))
+            answer = upstream.getresponse()
+            content = answer.read()
+        finally:
+            upstream.close()
+        if self.command == "PUT" and self.server.losing:
+            self.server.losing = False
+            self.close_connection = True  # no answer: the client sees the connection drop
+            return
+        self.send_response(answer.status)
+        for name, value in answer.getheaders():
+            if name.lower() not in {"content-length", "transfer-encoding", "connection"}:
+                self.send_header(name, value)
+        self.send_header("Content-Length", str(len(content)))
+        self.end_headers()
+        self.wfile.write(content)
+
+    do_GET = do_PUT = do_HEAD = do_DELETE = do_POST = _forward
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def lossy_front(target: str) -> Iterator[_LossyFront]:
+    front = _LossyFront(target)
+    thread = threading.Thread(target=front.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield front
+    finally:
+        front.shutdown()
+        front.server_close()
+
+
+def test_a_write_whose_answer_was_lost_is_applied_once(
+    moto_endpoint: str, make_s3_client: Callable[[], Any], s3_bucket: str, tmp_path: Path
+) -> None:
+    with lossy_front(moto_endpoint) as front:
+        # GIVEN a store whose next PUT lands in S3 but whose answer is lost: the client sends
+        # it again (a dropped connection is retried), and S3 refuses the repeat with 412
+        sync = S3MetadataSync(
+            moto_objects(front.url), bucket=s3_bucket, key=KEY, path=tmp_path / "m.db"
+        )
+        store = MetadataStore(sync)
+        store.migrate()
+        front.lose_next_put()
+        runs: list[int] = []
+
+        def change(db: sqlite3.Connection) -> int:
+            runs.append(1)
+            return put_setting("once", "1")(db)
+
+        # WHEN it writes, THEN the write is done once: the version found after the refusal is
+        # the one it sent, so the change is not run again (it would insert "once" twice)
+        assert store.write(change) == 1
+        assert runs == [1]
+        assert sync.conflicts == 1
+        assert setting_names_in_s3(make_s3_client(), s3_bucket, tmp_path) == ["once"]
+        assert store.read(get_setting("once")) == "1"
 
 
 def test_a_write_that_keeps_losing_raises_metadata_conflict_error(

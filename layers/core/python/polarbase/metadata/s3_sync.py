@@ -114,6 +114,11 @@ class S3MetadataSync:
             MetadataConflictError: every one of ``max_attempts`` PUTs lost the race.
             Exception: whatever ``change`` raises; nothing is written then.
         """
+        # The last PUT that S3 refused, and its result: a PUT whose answer was lost on the way
+        # is sent again (AwsHttp), and the second one is refused *because the first one landed*.
+        # The version then found is byte for byte what that PUT sent: the write is done, and
+        # running the change again would apply it twice (a key made twice, an insert refused).
+        refused: tuple[bytes, T] | None = None
         for attempt in range(self.max_attempts):
             # The first attempt starts from the copy at hand, without a GET: a change is PUT
             # only if the object is still that version, so a stale copy costs a 412 and a
@@ -124,6 +129,8 @@ class S3MetadataSync:
             draft, etag = self._draft()
             try:
                 before = draft.read_bytes()
+                if refused is not None and before == refused[0]:
+                    return refused[1]
                 result = apply_change(draft, change)
                 after = draft.read_bytes()
                 if after == before:
@@ -136,6 +143,7 @@ class S3MetadataSync:
                 if new_etag is not None:
                     self._install(draft, new_etag)
                     return result
+                refused = (after, result)
             finally:
                 draft.unlink(missing_ok=True)
             with self._lock:
