@@ -312,6 +312,28 @@ def test_a_write_whose_answer_was_lost_is_applied_once(
         assert store.read(get_setting("once")) == "1"
 
 
+def test_the_same_change_made_by_two_writers_from_one_version_counts_twice(
+    make_s3_objects: Callable[[], Any], s3_bucket: str, tmp_path: Path
+) -> None:
+    # GIVEN two processes, both current, each about to bump the catalog generation
+    first = MetadataStore(
+        S3MetadataSync(make_s3_objects(), bucket=s3_bucket, key=KEY, path=tmp_path / "a/m.db")
+    )
+    sync = S3MetadataSync(make_s3_objects(), bucket=s3_bucket, key=KEY, path=tmp_path / "b/m.db")
+    second = MetadataStore(sync)
+    first.migrate()
+    second.migrate()
+
+    # WHEN both bump it from the same version: the second one's PUT is refused (412), and the
+    # version it then finds is the first one's, made by the very same change
+    first.mark_catalog_changed()
+    second.mark_catalog_changed()
+
+    # THEN the second bump is not taken for a lost answer to its own PUT: it runs again
+    assert sync.conflicts == 1
+    assert second.read(get_setting("catalog_generation")) == "2"
+
+
 def test_a_write_that_keeps_losing_raises_metadata_conflict_error(
     make_s3_client: Callable[[], Any],
     make_s3_objects: Callable[[], Any],

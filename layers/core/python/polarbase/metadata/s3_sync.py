@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import random
+import secrets
 import shutil
 import sqlite3
 import tempfile
@@ -26,6 +27,13 @@ _MISSING = frozenset({"404", "NoSuchKey"})
 # 412: the object changed since our ETag (or exists, for If-None-Match: *). 409: another
 # conditional write to the same key was in flight; S3 asks to retry it the same way.
 _LOST_RACE = frozenset({"412", "PreconditionFailed", "409", "ConditionalRequestConflict"})
+
+
+def _stamp(db: sqlite3.Connection) -> None:
+    """Mark a version as this write's own, with a random stamp (see ``write``)."""
+    db.execute("CREATE TABLE IF NOT EXISTS sync_stamp (stamp TEXT NOT NULL)")
+    db.execute("DELETE FROM sync_stamp")
+    db.execute("INSERT INTO sync_stamp (stamp) VALUES (?)", (secrets.token_hex(16),))
 
 
 def _unavailable(action: str, code: str) -> MetadataUnavailableError:
@@ -116,8 +124,9 @@ class S3MetadataSync:
         """
         # The last PUT that S3 refused, and its result: a PUT whose answer was lost on the way
         # is sent again (AwsHttp), and the second one is refused *because the first one landed*.
-        # The version then found is byte for byte what that PUT sent: the write is done, and
-        # running the change again would apply it twice (a key made twice, an insert refused).
+        # The version then found is byte for byte what that PUT sent (each write carries a
+        # random stamp, so another writer's same change makes other bytes): the write is done,
+        # and running the change again would apply it twice (a key made twice, an insert refused).
         refused: tuple[bytes, T] | None = None
         for attempt in range(self.max_attempts):
             # The first attempt starts from the copy at hand, without a GET: a change is PUT
@@ -139,6 +148,8 @@ class S3MetadataSync:
                     if is_verified or self._is_current(etag):
                         return result
                     continue
+                apply_change(draft, _stamp)
+                after = draft.read_bytes()
                 new_etag = self._put(after, etag)
                 if new_etag is not None:
                     self._install(draft, new_etag)
