@@ -594,27 +594,33 @@ def test_update_column_changes_only_the_given_properties(mcp_url, make_table, ap
     assert [row["heading"] for row in rows_of(api, table)] == ["kept"]
 
 
-def test_update_column_keeps_a_ui_name_it_was_not_given_even_one_just_changed_elsewhere(
+def test_update_column_keeps_what_it_was_not_given_even_if_just_changed_elsewhere(
     mcp_url, make_table, api
 ):
     """An update names what changes; the rest stays the column's own, not what this door last
-    saw: on Lambda the MCP function's metadata copy may be a moment behind the REST one's."""
+    saw: on Lambda the MCP function's copies may be a moment behind the REST function's."""
     table = make_table(
         columns=[{"name": "title", "dataType": "text", "presentation": {"uiName": "Title"}}]
     )
 
     async def scenario(client):
-        await client.call_tool("findTable", {"tableName": table})  # MCP reads its copy now
-        renamed = {"name": "title", "dataType": "text", "presentation": {"uiName": "Headline"}}
-        assert_ok(api.put(f"/rest/db/tables/{table}/columns/title", json=renamed))
-        arguments = {"tableName": table, "columnName": "title", "column": {"comment": "new"}}
+        await client.call_tool("findTable", {"tableName": table})  # MCP caches its shape now
+        changed = {
+            "name": "title",
+            "dataType": "text",
+            "comment": "from REST",
+            "presentation": {"uiName": "Headline"},
+        }
+        assert_ok(api.put(f"/rest/db/tables/{table}/columns/title", json=changed))
+        arguments = {"tableName": table, "columnName": "title", "column": {"nullable": False}}
         return await client.call_tool("updateColumn", arguments)
 
-    assert structured(run_mcp(mcp_url, SUPER_ADMIN_KEY, scenario))["column"]["comment"] == "new"
+    assert structured(run_mcp(mcp_url, SUPER_ADMIN_KEY, scenario))["column"]["nullable"] is False
 
     def check() -> None:
         title = schema_of(api, table)["title"]
-        assert (title["comment"], title["presentation"]["uiName"]) == ("new", "Headline")
+        assert (title["nullable"], title["comment"]) == (False, "from REST")
+        assert title["presentation"]["uiName"] == "Headline"
 
     eventually(check)
 

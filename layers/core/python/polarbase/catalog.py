@@ -64,6 +64,14 @@ class Catalog:
         self.presentations.forget_missing(schema, {table.oid for table in tables})
         return tables
 
+    async def current(self, ref: TableName) -> Table:
+        """The shape of ``ref`` as PostgreSQL and the stored metadata have it now, whatever this
+        process cached: what a schema change starts from. Another process (another Lambda
+        function) may have changed the table a moment ago, and a change computed from an older
+        shape would undo it."""
+        self.store.generation(fresh=True)
+        return await self.reload(ref)
+
     async def reload(self, ref: TableName) -> Table:
         self.cache.forget(ref)
         return await self.table(ref)

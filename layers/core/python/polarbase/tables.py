@@ -90,9 +90,10 @@ class TableService:
         """
         principal.check_schema_change(self.schema, self.ref(name) if name is not None else None)
 
-    async def _writable_table(self, principal: Principal, name: str) -> Table:
+    async def writable_table(self, principal: Principal, name: str) -> Table:
+        """Table ``name`` as it is now, for a schema change ``principal`` may make (403 if not)."""
         self.check_schema_change(principal, name)
-        return await self.catalog.table(self.ref(name))
+        return await self.catalog.current(self.ref(name))
 
     async def create_table(self, principal: Principal, definition: TableDefinition) -> Table:
         ref = self.ref(definition.name)
@@ -136,7 +137,7 @@ class TableService:
         return table
 
     async def update_table(self, principal: Principal, name: str, update: TableUpdate) -> Table:
-        table = await self._writable_table(principal, name)
+        table = await self.writable_table(principal, name)
         ref = table.ref
         _check_fixed_properties(table, update)
         statements: list[sql.Composable] = []
@@ -165,7 +166,7 @@ class TableService:
         return changed
 
     async def delete_table(self, principal: Principal, name: str, *, cascade: bool = False) -> None:
-        table = await self._writable_table(principal, name)
+        table = await self.writable_table(principal, name)
         await self.writes.change_schema(
             [ddl.drop_table_statement(table.ref, cascade=cascade)], table.ref
         )
@@ -178,7 +179,7 @@ class TableService:
     async def add_column(
         self, principal: Principal, table_name: str, definition: ColumnDefinition
     ) -> Column:
-        table = await self._writable_table(principal, table_name)
+        table = await self.writable_table(principal, table_name)
         if table.has_column(definition.name):
             raise AlreadyExistsError(
                 f"column '{definition.name}' already exists in table '{table.name}'"
@@ -211,7 +212,7 @@ class TableService:
         save_presentation_on_failure: bool = False,
     ) -> Column:
         """Make the column match ``definition`` (a full definition, as in the original)."""
-        table = await self._writable_table(principal, table_name)
+        table = await self.writable_table(principal, table_name)
         current = table.column(column_name)
         if current is None:
             raise ColumnNotFoundError(table.name, column_name)
@@ -252,7 +253,7 @@ class TableService:
         return column
 
     async def drop_column(self, principal: Principal, table_name: str, column_name: str) -> None:
-        table = await self._writable_table(principal, table_name)
+        table = await self.writable_table(principal, table_name)
         column = table.column(column_name)
         if column is None:
             raise ColumnNotFoundError(table.name, column_name)

@@ -297,13 +297,14 @@ async def _update_column(
     changes = arguments.get("column")
     if not isinstance(changes, dict) or not changes:
         raise InvalidInputError("column: must be an object with the properties to change")
-    table = await runtime.tables.get_table(principal, table_name)
+    # The column as it is now, not as this process last saw it: on Lambda another function may
+    # have changed it a moment ago, and what is not asked for is sent back as it was.
+    table = await runtime.tables.writable_table(principal, table_name)
     current = table.column(column_name)
     if current is None:
         raise ColumnNotFoundError(table_name, column_name)
     merged = column_definition(current).model_dump(exclude_none=True)
-    # The UI name and format are PolarBase's metadata, which this process may hold a moment
-    # behind another's (Lambda): sent back unasked, a stale copy would undo a change made there.
+    # Saved only when asked for: the UI name and format stay exactly as stored otherwise.
     merged.pop("presentation", None)
     merged.update(changes)
     definition = _model(ColumnDefinition, merged, "column")
