@@ -69,7 +69,7 @@ function wrap(ctx: CanvasRenderingContext2D, text: string, width: number, maxLin
 
 /** The overlay a cell opens in: the type's editor, "Save value" and "Cancel" (Escape cancels too). */
 function editorFor(table: string): ProvideEditorComponent<ValueCell> {
-  // biome-ignore lint/correctness/noComponentHookFactories: Glide takes one editor component per renderer; it is made once per table (valueCellRenderer), never during a render
+  // biome-ignore lint/correctness/noComponentHookFactories: Glide takes one editor component per renderer; it is made once per table (valueCellRenderer, memoised by the grid), not on every render
   return function CellEditor({ value: cell, onChange, onFinishedEditing, initialValue }) {
     const [current, setCurrent] = useState(cell);
     const change = (value: unknown) => {
