@@ -18,7 +18,8 @@ from psycopg import sql
 
 from polarbase.query.projection import select_list
 from polarbase.realtime.capture import ChangeDecoder, RelationBook, RelationShape
-from polarbase.realtime.events import ChangeEvent
+from polarbase.realtime.events import ChangeEvent, Position
+from polarbase.realtime.hub import Retention
 from polarbase.realtime.pgoutput import (
     UNCHANGED,
     Begin,
@@ -36,7 +37,7 @@ from polarbase.realtime.pgoutput import (
     parse_lsn,
 )
 from polarbase.realtime.values import decode_value, encode_json
-from polarbase.schema import Table, build_table, catalog_statement
+from polarbase.schema import Table, TableName, build_table, catalog_statement
 from tests.helpers import assert_ok
 
 # The session a change reader runs in: what decode_value expects of pgoutput's text.
@@ -274,6 +275,48 @@ def test_a_change_kept_undecoded_decodes_later_to_the_same_event_after_its_table
     assert later[2].key == {"id": 1}
     assert later[2].new == {"id": 3, "name": "one", "n": 30}
     assert later[3].new == {"id": 4, "name": "four", "n": 40, "at": "2026-12-06T10:00:00.5+00:00"}
+
+
+def test_a_shape_is_forgotten_once_no_kept_change_names_it(pg, make_plain_table, make_capture):
+    # GIVEN changes written in two shapes of one table, and a retention of one change
+    table = make_plain_table("id int8 PRIMARY KEY, name text")
+    capture = make_capture(table)
+    run(pg, "INSERT INTO {t} VALUES (1, 'one')", table)
+    run(pg, "ALTER TABLE {t} ADD COLUMN n int4", table)
+    run(pg, "INSERT INTO {t} VALUES (2, 'two', 20)", table)
+    run(pg, "INSERT INTO {t} VALUES (3, 'three', 30)", table)
+    types = {"id": ("int8", False), "name": ("text", False), "n": ("int4", False)}
+
+    async def shapes(relation: Relation) -> RelationShape:
+        return RelationShape({c.name: types[c.name] for c in relation.columns}, ("id",))
+
+    book = RelationBook()
+    retention = Retention(1, 0.0, 1, expand=book.payload_json, release=book.release)
+
+    async def keep_all() -> list[int]:
+        decoder = ChangeDecoder(book)  # a stream's decoder; a reconnection makes a new one
+        sizes = []
+        for lsn, data in capture.raw():
+            if decoder.table_of(data) is None:
+                await decoder.feed(decode_message(data), lsn, shapes)
+                continue
+            retention.keep(*decoder.keep(data, lsn))
+            sizes.append(len(book))
+        return sizes
+
+    # WHEN each change is kept, pushing the one before out, and then the stream reconnects
+    # and the slot sends them all again (the retention refuses what it has seen)
+    sizes = asyncio.run(keep_all())
+    again = asyncio.run(keep_all())
+
+    # THEN the first shape goes with the last change written in it, and what is kept decodes
+    assert sizes == [1, 1, 1]
+    assert again == [1, 1, 1]
+    (retained,), _, _ = retention.since(Position(0, 0))
+    assert json.loads(retained.payload_json)["new"] == {"id": 3, "name": "three", "n": 30}
+    # AND once a decoded event pushes the last kept change out, no shape is left
+    retention.keep(Position(2**62, 1), TableName("public", table), b"{}")
+    assert len(book) == 0
 
 
 def test_replica_identity_full_carries_whole_old_rows(pg, make_plain_table, make_capture):

@@ -62,21 +62,54 @@ class _Relation:
 
 
 class RelationBook:
-    """Every relation shape a stream has seen, numbered, so that a change kept undecoded
-    names the shape its bytes were written in (a later change to the table's shape does not
-    alter how an older change reads). Outlives the stream's reconnections, like the events
-    kept with it."""
+    """The relation shapes that kept changes were written in, numbered, so that a change kept
+    undecoded names the shape its bytes were written in (a later change to the table's shape
+    does not alter how an older change reads). Outlives the stream's reconnections, like the
+    events kept with it.
+
+    A shape is held once for each kept change that names it (``hold``) and forgotten when the
+    last of them leaves the retention (``release``): a server whose tables come and go (a test
+    suite, a tenant per schema) keeps only the shapes its retained changes need.
+    """
 
     def __init__(self) -> None:
-        self._shapes: list[_Relation] = []
+        self._shapes: dict[int, _Relation] = {}
         self._numbers: dict[_Relation, int] = {}
+        self._holds: dict[int, int] = {}
+        self._next = 0
+
+    def __len__(self) -> int:
+        return len(self._shapes)
 
     def number(self, relation: _Relation) -> int:
         number = self._numbers.get(relation)
         if number is None:
-            number = self._numbers[relation] = len(self._shapes)
-            self._shapes.append(relation)
+            number = self._numbers[relation] = self._next
+            self._shapes[number] = relation
+            self._next += 1
         return number
+
+    def hold(self, number: int, relation: _Relation) -> None:
+        """A kept change names shape ``number`` (``relation``, filed again if it was forgotten
+        while a decoder still had its number)."""
+        held = self._holds.get(number, 0)
+        if held == 0:
+            self._shapes[number] = relation
+            self._numbers.setdefault(relation, number)
+        self._holds[number] = held + 1
+
+    def release(self, kept: KeptChange) -> None:
+        """A kept change left the retention (or was never stored): its shape is forgotten once
+        no kept change names it."""
+        number = kept[0]
+        held = self._holds.get(number, 0) - 1
+        if held > 0:
+            self._holds[number] = held
+            return
+        self._holds.pop(number, None)
+        relation = self._shapes.pop(number, None)
+        if relation is not None and self._numbers.get(relation) == number:
+            del self._numbers[relation]
 
     def event(self, position: Position, kept: KeptChange) -> ChangeEvent:
         """The event a kept change makes, as ``ChangeDecoder.feed`` would have made it."""
@@ -111,7 +144,7 @@ class ChangeDecoder:
     """
 
     def __init__(self, book: RelationBook | None = None) -> None:
-        self.book = book or RelationBook()
+        self.book = book if book is not None else RelationBook()
         self._relations: dict[int, _Relation] = {}
         self._numbers: dict[int, int] = {}
         """Each relation's number in ``book``, looked up once per relation message."""
@@ -160,6 +193,7 @@ class ChangeDecoder:
         number = self._numbers.get(oid)
         if number is None:
             number = self._numbers[oid] = self.book.number(relation)
+        self.book.hold(number, relation)
         kept = (number, lsn, cast("datetime", self._commit_time), data)
         return Position(self._commit_lsn, self._sequence), relation.table, kept
 

@@ -56,11 +56,14 @@ class Retention:
         min_seconds: float,
         max_events: int,
         expand: Callable[[Position, KeptChange], bytes] | None = None,
+        release: Callable[[KeptChange], None] | None = None,
     ) -> None:
         self.min_events = min_events
         self.min_seconds = min_seconds
         self.max_events = max(max_events, min_events)
         self.expand = expand
+        self.release = release
+        """Told of each undecoded change that leaves (or never enters): its shape may go."""
         # Plain tuples of numbers, strings, bytes and datetimes (kept time, commit LSN,
         # sequence, schema, table, payload): the garbage collector stops tracking them (it never
         # untracks a named tuple), so a full retention adds nothing to its collections.
@@ -92,6 +95,8 @@ class Retention:
     def keep(self, position: Position, table: TableName, payload: bytes | KeptChange) -> bool:
         """Keep an event by its serialised payload or undecoded; False when seen already."""
         if self.last is not None and position <= self.last:
+            if self.release is not None and not isinstance(payload, bytes):
+                self.release(payload)
             return False
         now = time.monotonic()
         self._events.append((now, position[0], position[1], table.schema, table.name, payload))
@@ -102,6 +107,8 @@ class Retention:
         ):
             dropped = events.popleft()
             self.horizon = Position(dropped[1], dropped[2])
+            if self.release is not None and not isinstance(dropped[5], bytes):
+                self.release(dropped[5])
             if self._expanded:
                 self._expanded.pop(_number(dropped[1], dropped[2]), None)
         return True

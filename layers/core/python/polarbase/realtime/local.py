@@ -64,6 +64,7 @@ class LocalRealtime:
                 settings.realtime_retention_seconds,
                 settings.realtime_max_retained_events,
                 expand=book.payload_json,
+                release=book.release,
             )
         )
         self.service = RealtimeService(catalog, settings.db_schema)

@@ -95,7 +95,7 @@ class SlotStream:
         self.slot = slot
         self.shapes = shapes
         self.sink = sink
-        self.book = book or RelationBook()
+        self.book = book if book is not None else RelationBook()
         self._readable: asyncio.Event | None = None
         self._drained: list[asyncio.Future[None]] = []
         sink.on_listening = self.wake
