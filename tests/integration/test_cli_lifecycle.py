@@ -267,7 +267,7 @@ def realtime_health(server: ServeProcess) -> dict[str, object]:
 def test_realtime_status_and_reset(data_dir: Path, serve) -> None:
     server = serve()
     health = realtime_health(server)
-    assert health["services"] == {"rest": True, "agent": False, "mcp": False, "realtime": True}
+    assert health["services"] == {"rest": True, "agent": False, "mcp": True, "realtime": True}
     assert health["checks"]["realtime"]["status"] == "ok"  # type: ignore[index]
     with httpx.stream(
         "GET", server.url + "/realtime", headers={"x-api-key": SUPER_ADMIN_KEY}, timeout=10

@@ -13,7 +13,27 @@ import pytest
 from psycopg import sql
 
 from polarbase.local.embedded import EmbeddedPostgres
-from tests.fixtures.server import LambdaServer, LiveServer, make_settings
+from tests.fixtures.server import SUPER_ADMIN_KEY, LambdaServer, LiveServer, make_settings
+
+
+def test_health_names_mcp_as_a_service_and_its_endpoint_answers(anonymous, mcp_url):
+    services = anonymous.get("/health").json()["services"]
+    assert services["mcp"] is True
+    assert services["agent"] is False  # not built yet: no door claims it
+    initialize = {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "initialize",
+        "params": {
+            "protocolVersion": "2025-06-18",
+            "capabilities": {},
+            "clientInfo": {"name": "health-test", "version": "1"},
+        },
+    }
+    headers = {"accept": "application/json, text/event-stream", "x-api-key": SUPER_ADMIN_KEY}
+    response = httpx.post(mcp_url, json=initialize, headers=headers, timeout=30)
+    assert response.status_code == 200, response.text
+    assert "serverInfo" in response.text
 
 
 def test_health_checks_each_dependency(anonymous):

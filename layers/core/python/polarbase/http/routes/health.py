@@ -37,7 +37,9 @@ def health_router(runtime: Runtime) -> APIRouter:
                 "timestamp": datetime.now(UTC)
                 .isoformat(timespec="milliseconds")
                 .replace("+00:00", "Z"),
-                "services": {"rest": True, "agent": False, "mcp": False, "realtime": realtime},
+                # MCP is served by every deployment (mounted here; on AWS its own function);
+                # the agent is not built yet.
+                "services": {"rest": True, "agent": False, "mcp": True, "realtime": realtime},
                 "checks": {check.name: check.document() for check in checks},
                 "down": down,
                 "degraded": degraded,
