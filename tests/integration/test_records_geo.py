@@ -113,3 +113,39 @@ def test_a_geo_point_column_gets_a_gist_index_that_box_queries_use(api, places, 
             )
         )
     assert "spot_idx" in plan
+
+
+@pytest.mark.parametrize(
+    ("point", "words"),
+    [
+        ({"x": 500, "y": 10}, ("'spot'", "longitude", "-180 to 180")),
+        ({"x": -180.5, "y": 10}, ("'spot'", "longitude")),
+        ({"x": 10, "y": 95}, ("'spot'", "latitude", "-90 to 90")),
+        ({"x": 1e308, "y": 1e308}, ("'spot'", "longitude")),
+        ("nan,1", ("'spot'", "longitude")),
+        ("(2, 100)", ("'spot'", "latitude")),
+    ],
+)
+def test_a_point_off_the_globe_is_400_and_nothing_is_written(api, places, point, words):
+    before = assert_ok(api.get(f"/rest/db/{places}", params={"limit": 1}))["pagination"]["total"]
+    assert_error(
+        api.post(f"/rest/db/{places}", json={"city": "nowhere", "spot": point}), 400, *words
+    )
+    after = assert_ok(api.get(f"/rest/db/{places}", params={"limit": 1}))["pagination"]["total"]
+    assert after == before
+
+
+def test_the_globe_s_edges_are_points(api, places):
+    edges = [{"x": -180, "y": -90}, {"x": 180, "y": 90}, "(0, 0)"]
+    created = assert_ok(
+        api.post(
+            f"/rest/db/{places}/bulk-create", json=[{"city": "edge", "spot": p} for p in edges]
+        )
+    )
+    assert [row["spot"] for row in created["returning"]] == [
+        {"x": -180.0, "y": -90.0},
+        {"x": 180.0, "y": 90.0},
+        {"x": 0.0, "y": 0.0},
+    ]
+    ids = [row["id"] for row in created["returning"]]
+    assert assert_ok(api.post(f"/rest/db/{places}/bulk-delete", json={"ids": ids}))["deletedIds"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 from psycopg import sql
@@ -34,7 +35,14 @@ def point_text(value: Any) -> str:
     for coordinate in (x, y):
         if isinstance(coordinate, bool) or not isinstance(coordinate, int | float):
             raise ValueError("is not a point: x and y must be numbers")
-    return f"({float(x)!r},{float(y)!r})"
+    # A geo-point is a place: the map, the near and withinBox filters and the studio all read
+    # x as the longitude and y as the latitude, and a point off the globe breaks each of them.
+    x, y = float(x), float(y)
+    if not (math.isfinite(x) and -180 <= x <= 180):
+        raise ValueError("is not a point on the globe: x is the longitude, from -180 to 180")
+    if not (math.isfinite(y) and -90 <= y <= 90):
+        raise ValueError("is not a point on the globe: y is the latitude, from -90 to 90")
+    return f"({x!r},{y!r})"
 
 
 class JsonField(FieldType):
