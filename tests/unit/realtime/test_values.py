@@ -106,6 +106,8 @@ def test_numeric_is_a_decimal():
     [
         ("1.5", 1.5),
         ("0.1", 0.1),
+        ("5", 5),
+        ("-3", -3),
         ("1e+20", 1e20),
         ("-0", -0.0),
         ("1.7976931348623157e+308", 1.7976931348623157e308),
@@ -114,8 +116,12 @@ def test_numeric_is_a_decimal():
         ("-Infinity", "-Infinity"),
     ],
 )
-def test_floats_are_floats_and_non_finite_ones_strings(base_type, text, expected):
-    assert decode_value(text, base_type, False) == expected
+def test_floats_print_as_to_json_writes_them(base_type, text, expected):
+    # Whole ones without a point, as REST returns them; non-finite ones as strings.
+    decoded = decode_value(text, base_type, False)
+    assert decoded == expected
+    assert type(decoded) is type(expected)
+    assert encode_json(decoded) == encode_json(expected)
 
 
 def test_point_is_x_and_y():

@@ -117,9 +117,14 @@ def _bool(text: str) -> bool:
     return text == "t"
 
 
-def _float(text: str) -> float | str:
+def _float(text: str) -> float | int | str:
     # NaN, Infinity and -Infinity have no JSON number; to_json writes them as strings.
-    return float(text) if text[-1].isdigit() else text
+    if not text[-1].isdigit():
+        return text
+    # A whole float prints without a point ("5"), and to_json writes it so: 5, not 5.0.
+    if text.isdigit() or (text[0] == "-" and text[1:].isdigit() and text != "-0"):
+        return int(text)
+    return float(text)
 
 
 def _numeric(text: str) -> Decimal | str:
