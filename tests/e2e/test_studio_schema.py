@@ -5,7 +5,9 @@ API."""
 from __future__ import annotations
 
 import re
+import time
 import uuid
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -314,6 +316,25 @@ def test_an_api_key_with_a_table_allowlist_sees_only_that_table_until_revoked(
         refused = api.post("/auth/validate", json={"apiKey": secret})
     assert refused.status_code == 401
     expect(page.get_by_role("alert")).to_contain_text(refused.json()["error"])
+
+
+def test_an_expired_key_is_listed_as_expired(page, studio_server):
+    # GIVEN a key that expires in a second, and then has (the API refuses it: 401)
+    name = f"short-lived {uuid.uuid4().hex[:6]}"
+    expires = datetime.now(UTC) + timedelta(seconds=1)
+    with studio_server.api() as api:
+        body = {"name": name, "scopes": ["rest"], "expiresAt": expires.isoformat()}
+        created = api.post("/api-keys", json=body)
+        assert created.status_code == 200, created.text
+        secret = created.json()["key"]
+        time.sleep(max(0.0, (expires - datetime.now(UTC)).total_seconds()) + 0.2)
+        assert api.post("/auth/validate", json={"apiKey": secret}).status_code == 401
+
+    # WHEN the super admin opens the keys page, THEN it says so
+    sign_in(page, studio_server.url)
+    page.get_by_role("link", name="API keys").click()
+    expect(page.get_by_role("row").filter(has_text=name)).to_contain_text("Expired")
+    expect(page.get_by_role("row").filter(has_text=name)).not_to_contain_text("Active")
 
 
 def test_a_key_that_is_not_admin_sees_the_apis_403_on_the_api_keys_page(page, studio_server):

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EMPTY_KEY_FORM, endOfDay, keyFormBody } from "./keyForm";
+import { EMPTY_KEY_FORM, endOfDay, keyFormBody, keyStatus } from "./keyForm";
 
 const now = new Date(2030, 0, 10, 12, 0, 0);
 
@@ -53,5 +53,18 @@ describe("API key form → body", () => {
     expect(keyFormBody({ ...EMPTY_KEY_FORM, name: "k", expiresOn: "2030-01-09" }, now)).toEqual({
       error: "Expiry must be in the future",
     });
+  });
+});
+
+describe("a key's status", () => {
+  it("is revoked, expired or active, revoked first", () => {
+    expect(keyStatus({ revoked: true, expiresAt: "2030-01-01T00:00:00Z" }, now)).toBe("Revoked");
+    expect(keyStatus({ revoked: false, expiresAt: "2030-01-10T11:59:59Z" }, new Date("2030-01-10T12:00:00Z"))).toBe(
+      "Expired",
+    );
+    expect(keyStatus({ revoked: false, expiresAt: "2030-01-10T12:00:01Z" }, new Date("2030-01-10T12:00:00Z"))).toBe(
+      "Active",
+    );
+    expect(keyStatus({ revoked: false, expiresAt: null }, now)).toBe("Active");
   });
 });

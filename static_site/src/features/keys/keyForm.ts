@@ -74,3 +74,10 @@ export function keyFormBody(form: KeyForm, now: Date = new Date()): { body: Crea
     },
   };
 }
+
+/** What a key can do now: a revoked or expired key is refused (401), whatever else it says. */
+export function keyStatus(key: { revoked: boolean; expiresAt: string | null }, now: Date): string {
+  if (key.revoked) return "Revoked";
+  if (key.expiresAt !== null && new Date(key.expiresAt) <= now) return "Expired";
+  return "Active";
+}

@@ -2,7 +2,7 @@ import { lazy, Suspense, useState } from "react";
 import { ConfirmDialog } from "../../../shared/ui/ConfirmDialog";
 import { ErrorMessage } from "../../../shared/ui/ErrorMessage";
 import { type ApiKeyDocument, useApiKeys, useRevokeApiKey } from "../api/keyQueries";
-import { SCOPES } from "../keyForm";
+import { keyStatus, SCOPES } from "../keyForm";
 
 const ApiKeyDialog = lazy(() => import("./ApiKeyDialog").then((module) => ({ default: module.ApiKeyDialog })));
 
@@ -68,7 +68,7 @@ export function ApiKeysPage() {
                 <td>{date(key.expiresAt)}</td>
                 <td>{key.rateLimit === null ? "Default" : `${key.rateLimit}/min`}</td>
                 <td>{date(key.createdAt)}</td>
-                <td>{key.revoked ? "Revoked" : "Active"}</td>
+                <td>{keyStatus(key, new Date())}</td>
                 <td>
                   {!key.revoked && (
                     <button
