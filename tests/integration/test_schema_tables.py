@@ -295,7 +295,9 @@ def test_delete_of_a_referenced_table_needs_cascade(api, make_table):
     refused = api.delete(f"/rest/db/tables/{parent}")
     dropped = api.delete(f"/rest/db/tables/{parent}", params={"cascade": "true"})
 
-    assert_error(refused, 409)
+    # The message names what depends on it, and the API's way (not SQL's "DROP ... CASCADE")
+    message = assert_error(refused, 409, parent, child, "cascade=true")
+    assert "DROP" not in message
     assert_ok(dropped)
     # The foreign key went with the parent; the child column stays as a plain column.
     assert schema_of(api, child)["parent"]["foreignKey"] is None

@@ -57,6 +57,7 @@ __all__ = [
     "ConfirmationError",
     "ConflictError",
     "DatabaseUnavailableError",
+    "DependentObjectsError",
     "DuplicateValueError",
     "ForeignKeyViolationError",
     "IndexNotFoundError",
@@ -204,6 +205,10 @@ class ConflictError(PolarBaseError):
 
 class AlreadyExistsError(ConflictError):
     code = "already_exists"
+
+
+class DependentObjectsError(ConflictError):
+    """Other objects (a reference, a view, an index) depend on what a change would drop."""
 
 
 class DuplicateValueError(ConflictError):
@@ -417,7 +422,10 @@ def translate_database_error(
     if state == "0A000":  # feature not supported (e.g. altering a type used by a rule)
         return RuleViolationError(_first_line(exc))
     if state == "2BP01":  # dependent objects still exist
-        return ConflictError(_first_line(exc) + ": " + (diag.message_hint or "drop them first"))
+        # The detail names them ("constraint x on table y depends on table z"); the hint
+        # ("Use DROP ... CASCADE") is SQL the caller cannot send: the service says what to do.
+        detail = "; ".join((diag.message_detail or "").splitlines())
+        return DependentObjectsError(_first_line(exc) + (f" ({detail})" if detail else ""))
     if state == "55P03" or state == "40P01" or state == "40001":  # lock / deadlock / serialization
         return ConflictError("the record is being changed by another request; try again")
     return None

@@ -11,6 +11,7 @@ from .errors import (
     AlreadyExistsError,
     ColumnNotFoundError,
     ConflictError,
+    DependentObjectsError,
     IndexNotFoundError,
     InvalidInputError,
     PolarBaseError,
@@ -167,9 +168,15 @@ class TableService:
 
     async def delete_table(self, principal: Principal, name: str, *, cascade: bool = False) -> None:
         table = await self.writable_table(principal, name)
-        await self.writes.change_schema(
-            [ddl.drop_table_statement(table.ref, cascade=cascade)], table.ref
-        )
+        try:
+            await self.writes.change_schema(
+                [ddl.drop_table_statement(table.ref, cascade=cascade)], table.ref
+            )
+        except DependentObjectsError as error:
+            raise DependentObjectsError(
+                f"{error.message}: delete the table with cascade=true to drop those references "
+                "too (their columns stay, as plain columns)"
+            ) from None
         self.presentations.forget_table(self.schema, table.oid)
         self._changed(table.ref)
         await self.writes.announce(principal, table.ref, ChangeAction.DROP_TABLE)

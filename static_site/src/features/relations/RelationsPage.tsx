@@ -37,6 +37,10 @@ function useTablesWithSchema() {
   });
 }
 
+function counted(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
+}
+
 function sizeOf(element: HTMLElement | null) {
   const box = element?.getBoundingClientRect();
   return { width: box?.width ?? 0, height: box?.height ?? 0 };
@@ -134,7 +138,7 @@ export function RelationsPage({ onOpenTable }: { onOpenTable: (table: string) =>
           Show UI names
         </label>
         <span className="muted">
-          {layout.nodes.length} tables, {layout.edges.length} references
+          {counted(layout.nodes.length, "table")}, {counted(layout.edges.length, "reference")}
         </span>
       </div>
       {tables.error ? (
