@@ -132,3 +132,11 @@ def test_a_key_limited_to_other_tables_cannot_aggregate(api, sales, make_api_key
         f"/rest/db/{sales}/aggregate", json={"select": ["count(*)"]}, headers={"x-api-key": key}
     )
     assert_error(response, 403)
+
+
+@pytest.mark.parametrize("function", ["min", "max"])
+def test_min_and_max_of_a_json_column_are_400_naming_it(api, make_table, function):
+    table = make_table(columns=[{"name": "meta", "dataType": "json"}])
+    assert_ok(api.post(f"/rest/db/{table}", json={"meta": {"a": 1}}))
+    response = api.post(f"/rest/db/{table}/aggregate", json={"select": [f"{function}(meta)"]})
+    assert_error(response, 400, function, "json", "meta")

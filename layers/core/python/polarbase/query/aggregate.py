@@ -37,6 +37,8 @@ _CALL = re.compile(
 _ALIAS = re.compile(r"^(?P<expression>.+?)\s+as\s+(?P<alias>[A-Za-z_][A-Za-z0-9_]{0,62})$", re.I)
 _NUMERIC_BASES = frozenset({"int2", "int4", "int8", "numeric", "float4", "float8", "money"})
 _UNGROUPABLE_BASES = frozenset({"point", "json"})
+# No min or max: PostgreSQL has no ordering of booleans for them, nor of JSON documents.
+_UNORDERED_BASES = _UNGROUPABLE_BASES | {"bool", "jsonb"}
 _COMPARISONS = {
     "eq": "=",
     "ne": "<>",
@@ -140,9 +142,7 @@ def _selection(table: Table, text: str) -> Selection:
             f"select: '{text}': {function} needs a number column, and '{column.name}' is "
             f"{column.field_type}"
         )
-    if function in ("min", "max") and (
-        column.base_type in _UNGROUPABLE_BASES or column.base_type == "bool" or column.is_array
-    ):
+    if function in ("min", "max") and (column.base_type in _UNORDERED_BASES or column.is_array):
         raise InvalidInputError(
             f"select: '{text}': {function} does not apply to {column.field_type} column "
             f"'{column.name}'"
