@@ -235,7 +235,17 @@ class TableService:
             statements = ddl.alter_column_statements(
                 table, current, definition, context, column_definition(current)
             )
-            await self.writes.change_schema(statements, table.ref, domains=_domains(definition))
+            try:
+                await self.writes.change_schema(statements, table.ref, domains=_domains(definition))
+            except InvalidInputError as error:
+                if definition.dataType == current.field_type:
+                    raise
+                # A stored value that does not convert: the request was well formed, the
+                # column's data refuses it (422, as the README promises), and nothing changed.
+                raise RuleViolationError(
+                    f"column '{column_name}' of table '{table.name}' cannot become "
+                    f"{definition.dataType}: a stored value does not convert ({error.message})"
+                ) from None
         except PolarBaseError:
             if save_presentation_on_failure and definition.presentation is not None:
                 self._save_presentation(
