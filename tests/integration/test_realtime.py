@@ -677,6 +677,25 @@ def test_sse_refusals(
     assert response.json()["success"] is False
 
 
+@pytest.mark.parametrize(
+    ("bad", "words"),
+    [("{", ('"filter"', "JSON")), (json.dumps({"ghost": 1}), ("ghost",))],
+)
+def test_a_bad_sse_filter_is_refused_as_rest_refuses_it(
+    server: LiveServer, rest: httpx.Client, table: str, bad: str, words: tuple[str, ...]
+) -> None:
+    params = {"table": table, "filter": bad}
+    stream = httpx.get(
+        server.url + "/realtime", params=params, headers={"x-api-key": SUPER_ADMIN_KEY}, timeout=10
+    )
+    listed = rest.get(f"/rest/db/{table}", params={"filter": bad})
+    for response in (stream, listed):
+        assert response.status_code == 400, response.text
+        assert response.json()["code"] == "invalid_filter"
+        for word in words:
+            assert word in response.json()["error"]
+
+
 def test_sse_needs_the_realtime_scope(server: LiveServer, key: Callable[..., str]) -> None:
     response = httpx.get(
         server.url + "/realtime", headers={"x-api-key": key(scopes=["rest"])}, timeout=10

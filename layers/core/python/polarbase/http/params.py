@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
 import orjson
@@ -66,7 +67,7 @@ def list_param(params: QueryParams, name: str) -> list[str] | None:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-def json_param(params: QueryParams, name: str) -> Any:
+def json_param(params: Mapping[str, str], name: str) -> Any:
     """A JSON value (``filter={"age": {"gte": 18}}``); None when absent or blank."""
     raw = params.get(name)
     if raw is None or not raw.strip():

@@ -13,7 +13,6 @@ import time
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
-import orjson
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
@@ -40,6 +39,7 @@ from ..realtime.protocol import (
     reply_frame,
 )
 from .errors import polarbase_error_response
+from .params import json_param
 
 if TYPE_CHECKING:
     from ..realtime.local import LocalRealtime
@@ -330,7 +330,7 @@ class RealtimeDoor:
             return connection, replay, since
         request = Subscribe(
             table=table,
-            filter=_json_param("filter", params.get("filter")),
+            filter=json_param(params, "filter"),
             events=_events_param(params.get("events")),
             since=since,
         )
@@ -359,15 +359,6 @@ def _header(scope: Scope, name: bytes) -> str | None:
         if key == name:
             return str(value.decode("latin-1"))
     return None
-
-
-def _json_param(name: str, text: str | None) -> Any:
-    if text is None:
-        return None
-    try:
-        return orjson.loads(text)
-    except orjson.JSONDecodeError:
-        raise InvalidInputError(f"{name}: not valid JSON") from None
 
 
 def _events_param(text: str | None) -> frozenset[str]:
