@@ -192,3 +192,13 @@ def test_a_formula_reads_back_as_it_was_written_until_it_changes_outside(
     (total,) = [c for c in document["schema"] if c["name"] == "total"]
     assert "2" in total["formula"]["expression"]
     assert "qty" not in total["formula"]["expression"]
+
+
+def test_a_formula_the_stored_rows_refuse_is_422_naming_the_column(api, priced):
+    assert_ok(api.post(f"/rest/db/{priced}", json={"qty": 3, "price": 1}))
+
+    response = add_formula(api, priced, "qty / 0", "integer")
+
+    assert_error(response, 422, "'computed'", "formula", "division by zero")
+    columns = assert_ok(api.get(f"/rest/db/tables/{priced}/schema"))
+    assert "computed" not in {column["name"] for column in columns}

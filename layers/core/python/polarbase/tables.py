@@ -195,7 +195,12 @@ class TableService:
         context = await self._context(table.ref, definition, names, table=table)
         statements = ddl.add_column_statements(table.ref, definition, context)
         await self._check_virtual(definition)
-        await self.writes.change_schema(statements, table.ref, domains=_domains(definition))
+        try:
+            await self.writes.change_schema(statements, table.ref, domains=_domains(definition))
+        except InvalidInputError as error:
+            if definition.formula is None:
+                raise
+            raise _refused_by_stored_rows(table.name, definition, error) from None
         self._changed(table.ref)
         table = await self.catalog.table(table.ref)
         if definition.presentation is not None:
@@ -238,14 +243,9 @@ class TableService:
             try:
                 await self.writes.change_schema(statements, table.ref, domains=_domains(definition))
             except InvalidInputError as error:
-                if definition.dataType == current.field_type:
+                if definition.formula is None and definition.dataType == current.field_type:
                     raise
-                # A stored value that does not convert: the request was well formed, the
-                # column's data refuses it (422, as the README promises), and nothing changed.
-                raise RuleViolationError(
-                    f"column '{column_name}' of table '{table.name}' cannot become "
-                    f"{definition.dataType}: a stored value does not convert ({error.message})"
-                ) from None
+                raise _refused_by_stored_rows(table.name, definition, error, column_name) from None
         except PolarBaseError:
             if save_presentation_on_failure and definition.presentation is not None:
                 self._save_presentation(
@@ -485,3 +485,18 @@ def _check_fixed_properties(table: Table, update: TableUpdate) -> None:
 
 
 __all__ += ["RESERVED_TABLE_NAMES"]
+
+
+def _refused_by_stored_rows(
+    table: str, definition: ColumnDefinition, error: PolarBaseError, name: str | None = None
+) -> RuleViolationError:
+    """A change the stored rows refuse (a value that does not convert to the new type, a formula
+    PostgreSQL cannot compute for one of them): the request was well formed, the data refuses
+    it (422, as the README promises), and nothing changed."""
+    if definition.formula is not None:
+        what = "PostgreSQL cannot compute its formula for a stored row"
+    else:
+        what = f"a stored value does not become {definition.dataType}"
+    return RuleViolationError(
+        f"column '{name or definition.name}' of table '{table}': {what} ({error.message})"
+    )
