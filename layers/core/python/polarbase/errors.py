@@ -431,6 +431,11 @@ def translate_database_error(
     return None
 
 
+def _is_shape_tag(part: object) -> bool:
+    """A pydantic tag in an error's path (``list[str-enum[Scope]]``, ``[key]``), not a field."""
+    return isinstance(part, str) and "[" in part
+
+
 def _first_line(exc: psycopg.Error) -> str:
     return (exc.diag.message_primary or str(exc)).splitlines()[0]
 
@@ -443,8 +448,33 @@ def validation_message(errors: Sequence[Mapping[str, Any]]) -> str:
     if not errors:
         return "invalid request data"
     first = errors[0]
-    location = [str(part) for part in first.get("loc", ()) if part not in ("body", "query", "path")]
     message = str(first.get("msg", "invalid value")).removeprefix("Value error, ")
+    # A field of several shapes (``dict[...] | list[...]``) fails once per shape, each error's
+    # path holding the shape's pydantic tag. The error that got past the shape (a list's bad
+    # item) says what is wrong; when none did, the shapes it may take are named together.
+    loc = tuple(first.get("loc", ()))
+    tagged = next((i for i, part in enumerate(loc) if _is_shape_tag(part)), None)
+    if tagged is not None:
+        shapes = [
+            error
+            for error in errors
+            if tuple(error.get("loc", ()))[:tagged] == loc[:tagged]
+            and len(error.get("loc", ())) > tagged
+        ]
+        deeper = [error for error in shapes if len(error["loc"]) > tagged + 1]
+        if deeper:
+            first = deeper[0]
+            message = str(first.get("msg", "invalid value"))
+        else:
+            wanted = [
+                str(error.get("msg", "")).removeprefix("Input should be ") for error in shapes
+            ]
+            message = "Input should be " + " or ".join(wanted)
+    location = [
+        str(part)
+        for part in first.get("loc", ())
+        if part not in ("body", "query", "path") and not _is_shape_tag(part)
+    ]
     if first.get("type") == "json_invalid":
         return "body: not valid JSON"
     if first.get("type") == "missing":
