@@ -229,6 +229,15 @@ def test_transactions_decode_to_begin_relation_changes_and_commit(
     assert len({begin.xid for begin in begins}) == 4
 
 
+def shapes_keyed_by_id(types: dict[str, str]) -> Callable[[Relation], Any]:
+    """A shape lookup for a table keyed by ``id``, each column of its named base type."""
+
+    async def shapes(relation: Relation) -> RelationShape:
+        return RelationShape({c.name: (types[c.name], False) for c in relation.columns}, ("id",))
+
+    return shapes
+
+
 def test_a_change_kept_undecoded_decodes_later_to_the_same_event_after_its_table_changed(
     pg, make_plain_table, make_capture
 ):
@@ -241,12 +250,7 @@ def test_a_change_kept_undecoded_decodes_later_to_the_same_event_after_its_table
     run(pg, "INSERT INTO {t} VALUES (4, 'four', 40, '2026-12-06 10:00:00.5+00')", table)
     run(pg, "DELETE FROM {t} WHERE id = 2", table)
     messages = capture.raw()
-    types = {"id": ("int8", False), "name": ("text", False), "n": ("int4", False)}
-    types["at"] = ("timestamptz", False)
-
-    async def shapes(relation: Relation) -> RelationShape:
-        names = [column.name for column in relation.columns]
-        return RelationShape({name: types[name] for name in names}, ("id",))
+    shapes = shapes_keyed_by_id({"id": "int8", "name": "text", "n": "int4", "at": "timestamptz"})
 
     async def both() -> tuple[list[ChangeEvent], list[ChangeEvent]]:
         # WHEN one decoder decodes every change and another keeps them as bytes
@@ -285,10 +289,7 @@ def test_a_shape_is_forgotten_once_no_kept_change_names_it(pg, make_plain_table,
     run(pg, "ALTER TABLE {t} ADD COLUMN n int4", table)
     run(pg, "INSERT INTO {t} VALUES (2, 'two', 20)", table)
     run(pg, "INSERT INTO {t} VALUES (3, 'three', 30)", table)
-    types = {"id": ("int8", False), "name": ("text", False), "n": ("int4", False)}
-
-    async def shapes(relation: Relation) -> RelationShape:
-        return RelationShape({c.name: types[c.name] for c in relation.columns}, ("id",))
+    shapes = shapes_keyed_by_id({"id": "int8", "name": "text", "n": "int4"})
 
     book = RelationBook()
     retention = Retention(1, 0.0, 1, expand=book.payload_json, release=book.release)

@@ -2,7 +2,7 @@
 export { columnTitle } from "./columns";
 export { RecordDialog } from "./components/RecordDialog";
 export { TableGrid } from "./components/TableGrid";
-export { FilterBuilder } from "./components/toolbar/FilterBuilder";
+export { FilterBuilder, type FilterBuilderProps } from "./components/toolbar/FilterBuilder";
 export { type Field, isPoint } from "./editing/fields";
 export {
   countConditions,

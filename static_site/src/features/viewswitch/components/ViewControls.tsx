@@ -3,7 +3,7 @@ import "../viewswitch.css";
 import type { ReactNode } from "react";
 import type { Column, FieldType } from "../../../shared/api";
 import { Popover } from "../../../shared/ui/Popover";
-import { columnTitle, countConditions, FilterBuilder, type FilterGroup, LIVE_TEXT } from "../../grid";
+import { columnTitle, countConditions, FilterBuilder, type FilterBuilderProps, LIVE_TEXT } from "../../grid";
 import { SAVE_TEXT, type ViewLayout, ViewMenu, viewMenuProps } from "../../views";
 import { type LiveState, VIEW_LIMIT } from "../useViewRecords";
 import { DATE_TYPES } from "../viewConfig";
@@ -78,15 +78,7 @@ export function DateFieldSelects(props: {
 }
 
 /** The view's own filter: the grid's filter builder in a popover ("Filter"). */
-export function ViewFilter({
-  schema,
-  filter,
-  onChange,
-}: {
-  schema: readonly Column[];
-  filter: FilterGroup;
-  onChange: (filter: FilterGroup) => void;
-}) {
+export function ViewFilter({ schema, filter, onChange }: FilterBuilderProps) {
   const conditions = countConditions(filter);
   return (
     <Popover label="Filter" content={conditions === 0 ? "Filter" : `Filter (${conditions})`} className="wide">

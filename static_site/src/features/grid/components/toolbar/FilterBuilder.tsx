@@ -11,16 +11,15 @@ import { FilterConditionRow } from "./FilterConditionRow";
 
 const MAX_DEPTH = 3;
 
-/** The filter as nested and/or groups of conditions; every change applies at once (on the server). */
-export function FilterBuilder({
-  schema,
-  filter,
-  onChange,
-}: {
+/** A filter being edited: the table's columns, the filter, and where its changes go. */
+export interface FilterBuilderProps {
   schema: readonly Column[];
   filter: FilterGroup;
   onChange: (filter: FilterGroup) => void;
-}) {
+}
+
+/** The filter as nested and/or groups of conditions; every change applies at once (on the server). */
+export function FilterBuilder({ schema, filter, onChange }: FilterBuilderProps) {
   const edit = (id: string, change: (node: FilterNode) => FilterNode | null) =>
     onChange(updateNode(filter, id, change));
   return (
