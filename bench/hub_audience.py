@@ -93,7 +93,7 @@ def main() -> None:
             while not connection.queue.empty():
                 connection.queue.get_nowait()
     machine = describe_machine("not used")
-    print(f"revision {code_revision()}; {machine.cores} cores ({machine.cpu_model}), ")
+    print(f"revision {code_revision()}; {machine.cores} cores ({machine.cpu_model}), ", end="")
     print(f"Python {machine.python}")
     print(f"CPU check {cpu_check_ms():.0f} ms")
     watchers = options.connections // options.tables

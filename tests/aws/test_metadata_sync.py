@@ -90,6 +90,19 @@ def make_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store
         store.close()
 
 
+@pytest.fixture
+def make_s3_sync(
+    make_s3_objects: Callable[[], Any], s3_bucket: str, tmp_path: Path
+) -> Callable[..., S3MetadataSync]:
+    """S3 syncs of one metadata object, each a process in miniature: its own client and copy."""
+
+    def make(copy: str = "m", **options: Any) -> S3MetadataSync:
+        path = tmp_path / copy / "m.db"
+        return S3MetadataSync(make_s3_objects(), bucket=s3_bucket, key=KEY, path=path, **options)
+
+    return make
+
+
 # --- the contract, for both adapters -----------------------------------------------------------
 
 
@@ -162,9 +175,9 @@ def s3_bucket(make_bucket: Callable[[], str]) -> str:
 
 
 def test_unchanged_object_is_not_reported_as_a_change(
-    make_s3_objects: Callable[[], Any], s3_bucket: str, tmp_path: Path
+    make_s3_sync: Callable[..., S3MetadataSync],
 ) -> None:
-    sync = S3MetadataSync(make_s3_objects(), bucket=s3_bucket, key=KEY, path=tmp_path / "m.db")
+    sync = make_s3_sync()
     MetadataStore(sync).migrate()
     sync.refresh()
 
@@ -172,13 +185,10 @@ def test_unchanged_object_is_not_reported_as_a_change(
 
 
 def test_migrating_an_up_to_date_database_stores_no_new_version(
-    make_s3_client: Callable[[], Any],
-    make_s3_objects: Callable[[], Any],
-    s3_bucket: str,
-    tmp_path: Path,
+    make_s3_client: Callable[[], Any], make_s3_sync: Callable[..., S3MetadataSync], s3_bucket: str
 ) -> None:
     client = make_s3_client()
-    sync = S3MetadataSync(make_s3_objects(), bucket=s3_bucket, key=KEY, path=tmp_path / "m.db")
+    sync = make_s3_sync()
     MetadataStore(sync).migrate()
     etag = client.head_object(Bucket=s3_bucket, Key=KEY)["ETag"]
 
@@ -189,15 +199,13 @@ def test_migrating_an_up_to_date_database_stores_no_new_version(
 
 def test_a_write_that_loses_the_race_is_replayed_on_the_newest_version(
     make_s3_client: Callable[[], Any],
-    make_s3_objects: Callable[[], Any],
+    make_s3_sync: Callable[..., S3MetadataSync],
     s3_bucket: str,
     tmp_path: Path,
 ) -> None:
     # GIVEN two processes with their own copies, both current
-    other = MetadataStore(
-        S3MetadataSync(make_s3_objects(), bucket=s3_bucket, key=KEY, path=tmp_path / "a/m.db")
-    )
-    sync = S3MetadataSync(make_s3_objects(), bucket=s3_bucket, key=KEY, path=tmp_path / "b/m.db")
+    other = MetadataStore(make_s3_sync("a"))
+    sync = make_s3_sync("b")
     store = MetadataStore(sync)
     other.migrate()
     store.migrate()
@@ -313,13 +321,11 @@ def test_a_write_whose_answer_was_lost_is_applied_once(
 
 
 def test_the_same_change_made_by_two_writers_from_one_version_counts_twice(
-    make_s3_objects: Callable[[], Any], s3_bucket: str, tmp_path: Path
+    make_s3_sync: Callable[..., S3MetadataSync],
 ) -> None:
     # GIVEN two processes, both current, each about to bump the catalog generation
-    first = MetadataStore(
-        S3MetadataSync(make_s3_objects(), bucket=s3_bucket, key=KEY, path=tmp_path / "a/m.db")
-    )
-    sync = S3MetadataSync(make_s3_objects(), bucket=s3_bucket, key=KEY, path=tmp_path / "b/m.db")
+    first = MetadataStore(make_s3_sync("a"))
+    sync = make_s3_sync("b")
     second = MetadataStore(sync)
     first.migrate()
     second.migrate()
@@ -336,17 +342,13 @@ def test_the_same_change_made_by_two_writers_from_one_version_counts_twice(
 
 def test_a_write_that_keeps_losing_raises_metadata_conflict_error(
     make_s3_client: Callable[[], Any],
-    make_s3_objects: Callable[[], Any],
+    make_s3_sync: Callable[..., S3MetadataSync],
     s3_bucket: str,
     tmp_path: Path,
 ) -> None:
     # GIVEN another process that writes during every run of this one's change
-    other = MetadataStore(
-        S3MetadataSync(make_s3_objects(), bucket=s3_bucket, key=KEY, path=tmp_path / "a/m.db")
-    )
-    sync = S3MetadataSync(
-        make_s3_objects(), bucket=s3_bucket, key=KEY, path=tmp_path / "b/m.db", max_attempts=3
-    )
+    other = MetadataStore(make_s3_sync("a"))
+    sync = make_s3_sync("b", max_attempts=3)
     other.migrate()
     runs: list[int] = []
 
@@ -397,7 +399,7 @@ WRITES_EACH = 25
 
 def test_concurrent_writers_lose_no_write_and_duplicate_none(
     make_s3_client: Callable[[], Any],
-    make_s3_objects: Callable[[], Any],
+    make_s3_sync: Callable[..., S3MetadataSync],
     s3_bucket: str,
     tmp_path: Path,
 ) -> None:
@@ -407,12 +409,7 @@ def test_concurrent_writers_lose_no_write_and_duplicate_none(
     # lock it behaves as S3 does, and a lost write here is ours.
 
     # GIVEN 8 writers, like 8 Lambda environments: each its own client, /tmp copy and store
-    syncs = [
-        S3MetadataSync(
-            make_s3_objects(), bucket=s3_bucket, key=KEY, path=tmp_path / f"w{w}/metadata.sqlite3"
-        )
-        for w in range(WRITERS)
-    ]
+    syncs = [make_s3_sync(f"w{w}") for w in range(WRITERS)]
     start = threading.Barrier(WRITERS)
 
     def run_writer(writer: int) -> None:
